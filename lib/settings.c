@@ -1,0 +1,90 @@
+/*++
+ * NAME
+ *	settings 3
+ * SUMMARY
+ *	the keys of liveaddr.conf, shared by every liveaddr program
+ * SYNOPSIS
+ *	#include "settings.h"
+ *
+ *	const CONF_KEY settings_keys[]
+ *	CONF	*settings_load(const char *path, bool missing_ok)
+ *	void	settings_report(const CONF *conf, FILE *fp)
+ *	int	settings_apply_logging(const CONF *conf, const char *ident,
+ *				bool foreground)
+ * DESCRIPTION
+ *	liveaddr-milter, liveaddrctl and the CRM plugin read one file,
+ *	liveaddr.conf(5), so that they agree on the Redis server, the DNS
+ *	servers, the keys and the thresholds.  This module is the table of
+ *	its keys (name, type, default, range, help); docs/liveaddr.conf.5
+ *	documents each one.
+ *
+ *	settings_load() returns a CONF holding the defaults plus the file;
+ *	the caller checks conf_error_count() and must not use a CONF with
+ *	errors.  With missing_ok, a file that does not exist is not an
+ *	error (liveaddrctl works with defaults); a file that exists but
+ *	cannot be read is.  settings_report() writes every error, one a line.
+ *
+ *	settings_apply_logging() opens the log as the file asks: syslog with
+ *	SyslogFacility, or stderr when foreground is set and Syslog is no,
+ *	and sets LogLevel.
+ * MEMORY
+ *	The caller frees the CONF with conf_free().
+ * DIAGNOSTICS
+ *	settings_load() returns NULL only when memory is short.
+ *--*/
+
+#include "config.h"
+
+#include <errno.h>
+#include <sys/stat.h>
+
+#include "log.h"
+#include "settings.h"
+
+const CONF_KEY settings_keys[] = {
+    {"Syslog", CONF_BOOL, "yes", 0, 0, NULL, 0,
+	"log to syslog (no: log to stderr, for the foreground)"},
+    {"SyslogFacility", CONF_ENUM, "mail", 0, 0,
+	"mail|daemon|user|local0|local1|local2|local3|local4|local5|local6|local7",
+	0, "syslog facility"},
+    {"LogLevel", CONF_ENUM, "info", 0, 0, "error|warning|notice|info|debug", 0,
+	"least important messages logged"},
+};
+const size_t settings_key_count = sizeof(settings_keys) / sizeof(settings_keys[0]);
+
+/* settings_load - defaults plus the file */
+
+CONF   *settings_load(const char *path, bool missing_ok)
+{
+    CONF   *conf;
+    struct stat st;
+
+    if ((conf = conf_new(settings_keys, settings_key_count)) == NULL)
+	return (NULL);
+    if (missing_ok && stat(path, &st) < 0 && errno == ENOENT)
+	return (conf);
+    conf_load_file(conf, path);
+    return (conf);
+}
+
+void    settings_report(const CONF *conf, FILE *fp)
+{
+    for (size_t i = 0; i < conf_error_count(conf); i++)
+	fprintf(fp, "%s\n", conf_error(conf, i));
+}
+
+/* settings_apply_logging - open the log as the configuration says */
+
+int     settings_apply_logging(const CONF *conf, const char *ident,
+			               bool foreground)
+{
+    int     facility = log_facility_by_name(conf_str(conf, "SyslogFacility"));
+    int     level = log_level_by_name(conf_str(conf, "LogLevel"));
+
+    if (facility < 0 || level < 0)
+	return (-1);
+    log_open(ident, facility,
+	     foreground && !conf_bool(conf, "Syslog") ? LOG_TO_STDERR : LOG_TO_SYSLOG);
+    log_set_level(level);
+    return (0);
+}

@@ -1,0 +1,27 @@
+#ifndef LIVEADDR_SETTINGS_H
+#define LIVEADDR_SETTINGS_H
+
+/*++
+ * NAME
+ *	settings 3h
+ * SUMMARY
+ *	the keys of liveaddr.conf, shared by every liveaddr program
+ * SYNOPSIS
+ *	#include "settings.h"
+ * DESCRIPTION
+ *	See settings.c.
+ *--*/
+
+#include <stdbool.h>
+
+#include "conf.h"
+
+extern const CONF_KEY settings_keys[];
+extern const size_t settings_key_count;
+
+extern CONF *settings_load(const char *path, bool missing_ok);
+extern void settings_report(const CONF *conf, FILE *fp);
+extern int settings_apply_logging(const CONF *conf, const char *ident,
+				          bool foreground);
+
+#endif
