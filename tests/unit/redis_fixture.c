@@ -1,0 +1,155 @@
+/*
+ * redis_fixture - start and stop a private redis-server for a C test.
+ *
+ * redis_fixture_missing() returns why no server can be started (no
+ * redis-server on PATH), or NULL.  redis_fixture_start() picks a free port,
+ * starts redis-server in the foreground of a child process (no persistence,
+ * loopback only), and waits until it answers.  redis_fixture_restart() stops
+ * it and starts it again on the same port (data lost: no persistence).
+ * redis_fixture_pause() sends SIGSTOP / SIGCONT, to test timeouts.
+ * redis_fixture_stop() sends SIGTERM to the recorded PID and reaps it.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "redis_fixture.h"
+
+const char *redis_fixture_missing(void)
+{
+    return (system("command -v redis-server >/dev/null 2>&1") == 0 ? NULL
+	    : "redis-server not found (contrib/install-deps.sh installs it)");
+}
+
+/* free_port - a port the kernel says is free now */
+
+static int free_port(void)
+{
+    struct sockaddr_in sin = {.sin_family = AF_INET};
+    socklen_t len = sizeof(sin);
+    int     fd = socket(AF_INET, SOCK_STREAM, 0);
+    int     port = -1;
+
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd >= 0 && bind(fd, (struct sockaddr *) &sin, sizeof(sin)) == 0
+	&& getsockname(fd, (struct sockaddr *) &sin, &len) == 0)
+	port = ntohs(sin.sin_port);
+    if (fd >= 0)
+	close(fd);
+    return (port);
+}
+
+/* answers - does the server accept a TCP connection? */
+
+static int answers(int port)
+{
+    struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((uint16_t) port)};
+    int     fd = socket(AF_INET, SOCK_STREAM, 0);
+    int     ok;
+
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ok = fd >= 0 && connect(fd, (struct sockaddr *) &sin, sizeof(sin)) == 0;
+    if (fd >= 0)
+	close(fd);
+    return (ok);
+}
+
+static int launch(REDIS_FIXTURE *fx)
+{
+    char    port[16];
+    pid_t   pid;
+
+    snprintf(port, sizeof(port), "%d", fx->port);
+    if ((pid = fork()) < 0)
+	return (-1);
+    if (pid == 0) {
+	const char *argv[20];
+	int     n = 0;
+
+	argv[n++] = "redis-server";
+	argv[n++] = "--port";
+	argv[n++] = port;
+	argv[n++] = "--bind";
+	argv[n++] = "127.0.0.1";
+	argv[n++] = "--save";
+	argv[n++] = "";
+	argv[n++] = "--appendonly";
+	argv[n++] = "no";
+	argv[n++] = "--dir";
+	argv[n++] = fx->dir;
+	argv[n++] = "--logfile";
+	argv[n++] = "redis.log";
+	if (fx->password[0]) {
+	    argv[n++] = "--requirepass";
+	    argv[n++] = fx->password;
+	}
+	argv[n] = NULL;
+	execvp("redis-server", (char *const *) argv);
+	_exit(127);
+    }
+    fx->pid = pid;
+    for (int i = 0; i < 200; i++) {
+	struct timespec ts = {0, 20 * 1000000};
+
+	if (answers(fx->port))
+	    return (0);
+	nanosleep(&ts, NULL);
+    }
+    return (-1);
+}
+
+int     redis_fixture_start(REDIS_FIXTURE *fx, const char *password)
+{
+    memset(fx, 0, sizeof(*fx));
+    snprintf(fx->dir, sizeof(fx->dir), "/tmp/liveaddr-redis.XXXXXX");
+    if (mkdtemp(fx->dir) == NULL)
+	return (-1);
+    if (password)
+	snprintf(fx->password, sizeof(fx->password), "%s", password);
+    if ((fx->port = free_port()) < 0)
+	return (-1);
+    snprintf(fx->server, sizeof(fx->server), "127.0.0.1:%d", fx->port);
+    return (launch(fx));
+}
+
+static void halt(REDIS_FIXTURE *fx)
+{
+    if (fx->pid > 0) {
+	kill(fx->pid, SIGCONT);
+	kill(fx->pid, SIGTERM);
+	waitpid(fx->pid, NULL, 0);
+	fx->pid = 0;
+    }
+}
+
+int     redis_fixture_restart(REDIS_FIXTURE *fx)
+{
+    halt(fx);
+    return (launch(fx));
+}
+
+void    redis_fixture_pause(REDIS_FIXTURE *fx, int paused)
+{
+    if (fx->pid > 0)
+	kill(fx->pid, paused ? SIGSTOP : SIGCONT);
+}
+
+void    redis_fixture_stop(REDIS_FIXTURE *fx)
+{
+    char    path[128];
+
+    halt(fx);
+    snprintf(path, sizeof(path), "%s/redis.log", fx->dir);
+    unlink(path);
+    rmdir(fx->dir);
+}
