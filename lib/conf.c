@@ -37,7 +37,9 @@
  *	A configuration with errors must not be used; the caller keeps its
  *	previous one (a reload) or stops (start-up).
  *
- *	Seconds are written as a number with an optional unit: s, m, h, d, w.
+ *	Times are written as a number with an optional unit: s, m, h, d, w
+ *	(no unit: seconds); CONF_MILLIS keys also take ms and are read
+ *	back in milliseconds, CONF_SECONDS keys in seconds.
  *	Lists are items separated by commas or white space; a list key may
  *	be given on several lines and the items add up.
  *
@@ -127,15 +129,16 @@ static long conf_find(const CONF *conf, const char *name, size_t len)
     return (-1);
 }
 
-/* conf_parse_seconds - "90", "90s", "5m", "3h", "7d", "2w" */
+/* conf_parse_time - "90", "90s", "500ms", "5m", "3h", "7d", "2w" */
 
-static int conf_parse_seconds(const char *text, long *out)
+static int conf_parse_time(const char *text, long *out, bool millis)
 {
     static const struct {
-	char    unit;
-	long    mult;
+	const char *unit;
+	long    ms;
     }       units[] = {
-	{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}, {'w', 604800},
+	{"", 1000}, {"ms", 1}, {"s", 1000}, {"m", 60000}, {"h", 3600000},
+	{"d", 86400000}, {"w", 604800000},
     };
     char   *end;
     long    n;
@@ -146,19 +149,15 @@ static int conf_parse_seconds(const char *text, long *out)
     n = strtol(text, &end, 10);
     if (errno != 0)
 	return (-1);
-    if (*end == 0) {
-	*out = n;
-	return (0);
-    }
-    if (end[1] != 0)
-	return (-1);
     for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-	if (tolower((unsigned char) *end) == units[i].unit) {
-	    if (n > LONG_MAX / units[i].mult)
-		return (-1);
-	    *out = n * units[i].mult;
-	    return (0);
-	}
+	if (strcasecmp(end, units[i].unit) != 0)
+	    continue;
+	if (!millis && units[i].ms < 1000)
+	    return (-1);			/* whole seconds only */
+	if (n > LONG_MAX / units[i].ms)
+	    return (-1);
+	*out = millis ? n * units[i].ms : n * (units[i].ms / 1000);
+	return (0);
     }
     return (-1);
 }
@@ -264,8 +263,11 @@ static int conf_set(CONF *conf, size_t idx, const char *value,
 	}
 	break;
     case CONF_SECONDS:
-	if (conf_parse_seconds(value, &fresh.num) < 0) {
+    case CONF_MILLIS:
+	if (conf_parse_time(value, &fresh.num, key->type == CONF_MILLIS) < 0) {
 	    conf_add_error(conf, source, line,
+			   key->type == CONF_MILLIS ?
+			   "%s: \"%s\" is not a time (a number with ms, s, m, h, d or w)" :
 			   "%s: \"%s\" is not a time (a number with s, m, h, d or w)",
 			   key->name, value);
 	    return (-1);
@@ -291,7 +293,8 @@ static int conf_set(CONF *conf, size_t idx, const char *value,
 	    goto nomem;
 	break;
     }
-    if ((key->type == CONF_INT || key->type == CONF_SECONDS)
+    if ((key->type == CONF_INT || key->type == CONF_SECONDS
+	 || key->type == CONF_MILLIS)
 	&& (key->min != 0 || key->max != 0)
 	&& (fresh.num < key->min || fresh.num > key->max)) {
 	conf_add_error(conf, source, line, "%s: %ld is out of range (%ld to %ld)",
@@ -515,8 +518,12 @@ const char *conf_str(const CONF *conf, const char *name)
 
 long    conf_int(const CONF *conf, const char *name)
 {
-    const CONF_VALUE *val = conf_value(conf, name, CONF_INT, CONF_SECONDS);
+    long    idx = conf_find(conf, name, strlen(name));
+    const CONF_VALUE *val;
 
+    if (idx >= 0 && conf->table[idx].type == CONF_MILLIS)
+	return (conf->values[idx].num);
+    val = conf_value(conf, name, CONF_INT, CONF_SECONDS);
     return (val ? val->num : 0);
 }
 

@@ -20,7 +20,8 @@ typedef enum {
     CONF_STR,				/* any text */
     CONF_INT,				/* decimal integer in [min, max] */
     CONF_BOOL,				/* yes/no, true/false, on/off, 1/0 */
-    CONF_SECONDS,			/* 30, 30s, 5m, 3h, 7d, 2w */
+    CONF_SECONDS,			/* 30, 30s, 5m, 3h, 7d, 2w: seconds */
+    CONF_MILLIS,			/* 500ms, 2s, 1m: milliseconds */
     CONF_ENUM,				/* one of "a|b|c" (choices) */
     CONF_LIST,				/* items split on commas/space; key may repeat */
 } CONF_TYPE;

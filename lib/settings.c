@@ -11,6 +11,7 @@
  *	void	settings_report(const CONF *conf, FILE *fp)
  *	int	settings_apply_logging(const CONF *conf, const char *ident,
  *				bool foreground)
+ *	void	settings_rpool_conf(const CONF *conf, RPOOL_CONF *out)
  * DESCRIPTION
  *	liveaddr-milter, liveaddrctl and the CRM plugin read one file,
  *	liveaddr.conf(5), so that they agree on the Redis server, the DNS
@@ -23,6 +24,9 @@
  *	errors.  With missing_ok, a file that does not exist is not an
  *	error (liveaddrctl works with defaults); a file that exists but
  *	cannot be read is.  settings_report() writes every error, one a line.
+ *
+ *	settings_rpool_conf() fills a Redis pool configuration; its strings
+ *	point into the CONF, which must outlive the pool's creation.
  *
  *	settings_apply_logging() opens the log as the file asks: syslog with
  *	SyslogFacility, or stderr when foreground is set and Syslog is no,
@@ -39,6 +43,7 @@
 #include <sys/stat.h>
 
 #include "log.h"
+#include "rpool.h"
 #include "settings.h"
 
 const CONF_KEY settings_keys[] = {
@@ -49,6 +54,43 @@ const CONF_KEY settings_keys[] = {
 	0, "syslog facility"},
     {"LogLevel", CONF_ENUM, "info", 0, 0, "error|warning|notice|info|debug", 0,
 	"least important messages logged"},
+    {"Language", CONF_ENUM, "ru", 0, 0, "ru|en", 0,
+	"language of verdicts, badges and prompts shown to people"},
+    {"DataDirectory", CONF_STR, LIVEADDR_DATADIR, 0, 0, NULL, 0,
+	"where the lists live (provider domains, typos, role names, disposable domains)"},
+
+    /* DNS */
+    {"Nameservers", CONF_LIST, NULL, 0, 0, NULL, 0,
+	"DNS servers (IP, IP:port, [IPv6]:port); unset: those of /etc/resolv.conf"},
+    {"DNSTimeout", CONF_MILLIS, "5s", 100, 25000, NULL, 0,
+	"time budget for one domain verdict, all its queries together"},
+    {"DomainCacheSize", CONF_INT, "100000", 16, 100000000, NULL, CONF_FLAG_RESTART,
+	"domain verdicts kept in each process"},
+    {"DomainCachePositiveRefresh", CONF_SECONDS, "7d", 60, 0x7fffffff, NULL, 0,
+	"re-check a domain that takes mail after this long"},
+    {"DomainCachePositiveExpire", CONF_SECONDS, "31d", 60, 0x7fffffff, NULL, 0,
+	"forget a domain that takes mail after this long"},
+    {"DomainCacheNegativeRefresh", CONF_SECONDS, "3h", 60, 0x7fffffff, NULL, 0,
+	"re-check a domain that takes no mail after this long"},
+    {"DomainCacheNegativeExpire", CONF_SECONDS, "3d", 60, 0x7fffffff, NULL, 0,
+	"forget a domain that takes no mail after this long"},
+
+    /* Redis */
+    {"RedisServer", CONF_STR, "127.0.0.1:6379", 0, 0, NULL, 0,
+	"Redis: host:port, [IPv6]:port or unix:/path"},
+    {"RedisUser", CONF_STR, NULL, 0, 0, NULL, 0,
+	"Redis ACL user (Redis 6 and later); unset: the default user"},
+    {"RedisPassword", CONF_STR, NULL, 0, 0, NULL, CONF_FLAG_SECRET,
+	"Redis password (AUTH)"},
+    {"RedisDatabase", CONF_INT, "0", 0, 1000, NULL, 0, "Redis database number (SELECT)"},
+    {"RedisKeyPrefix", CONF_STR, "la:", 0, 0, NULL, 0,
+	"prefix of every key liveaddr writes"},
+    {"RedisConnectTimeout", CONF_MILLIS, "500ms", 10, 60000, NULL, 0,
+	"time to connect to Redis"},
+    {"RedisTimeout", CONF_MILLIS, "1s", 10, 60000, NULL, 0,
+	"time for one Redis command"},
+    {"RedisPoolSize", CONF_INT, "8", 1, 1024, NULL, CONF_FLAG_RESTART,
+	"Redis connections per process, shared by its threads"},
 };
 const size_t settings_key_count = sizeof(settings_keys) / sizeof(settings_keys[0]);
 
@@ -87,4 +129,18 @@ int     settings_apply_logging(const CONF *conf, const char *ident,
 	     foreground && !conf_bool(conf, "Syslog") ? LOG_TO_STDERR : LOG_TO_SYSLOG);
     log_set_level(level);
     return (0);
+}
+
+/* settings_rpool_conf - the Redis pool settings; strings point into conf */
+
+void    settings_rpool_conf(const CONF *conf, RPOOL_CONF *out)
+{
+    rpool_conf_defaults(out);
+    out->server = conf_str(conf, "RedisServer");
+    out->user = conf_str(conf, "RedisUser");
+    out->password = conf_str(conf, "RedisPassword");
+    out->database = (int) conf_int(conf, "RedisDatabase");
+    out->connect_timeout_ms = (int) conf_int(conf, "RedisConnectTimeout");
+    out->command_timeout_ms = (int) conf_int(conf, "RedisTimeout");
+    out->size = (int) conf_int(conf, "RedisPoolSize");
 }

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 
 #include "conf.h"
+#include "rpool.h"
 
 extern const CONF_KEY settings_keys[];
 extern const size_t settings_key_count;
@@ -23,5 +24,6 @@ extern CONF *settings_load(const char *path, bool missing_ok);
 extern void settings_report(const CONF *conf, FILE *fp);
 extern int settings_apply_logging(const CONF *conf, const char *ident,
 				          bool foreground);
+extern void settings_rpool_conf(const CONF *conf, RPOOL_CONF *out);
 
 #endif

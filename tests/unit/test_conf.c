@@ -23,6 +23,7 @@ static const CONF_KEY keys[] = {
     {"OnFailure", CONF_ENUM, "continue", 0, 0, "continue|tempfail", 0, "policy"},
     {"Nameservers", CONF_LIST, "127.0.0.1", 0, 0, NULL, 0, "servers"},
     {"RedisPassword", CONF_STR, NULL, 0, 0, NULL, CONF_FLAG_SECRET, "password"},
+    {"RedisTimeout", CONF_MILLIS, "1s", 1, 60000, NULL, 0, "command timeout"},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -208,6 +209,40 @@ static void print_round_trip(void **state)
     free(buf);
 }
 
+/* millisecond keys take ms and read back in ms; second keys refuse ms */
+static void milliseconds(void **state)
+{
+    static const struct {
+	const char *text;
+	int     nerr;
+	long    ms;
+    }       cases[] = {
+	{"RedisTimeout 250ms\n", 0, 250},
+	{"RedisTimeout 2\n", 0, 2000},		/* no unit: seconds */
+	{"RedisTimeout 1m\n", 0, 60000},
+	{"RedisTimeout 2m\n", 1, 1000},		/* over 60000: default kept */
+	{"RedisTimeout 0ms\n", 1, 1000},
+	{"RedisTimeout 5 ms\n", 1, 1000},
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	int     nerr;
+	CONF   *conf = load(cases[i].text, &nerr);
+
+	assert_int_equal(nerr, cases[i].nerr);
+	assert_int_equal(conf_int(conf, "RedisTimeout"), cases[i].ms);
+	conf_free(conf);
+    }
+    {
+	int     nerr;
+	CONF   *conf = load("DNSTimeout 500ms\n", &nerr);
+
+	assert_int_equal(nerr, 1);
+	assert_int_equal(conf_int(conf, "DNSTimeout"), 5);
+	conf_free(conf);
+    }
+}
+
 /* a table with a bad default is refused at once */
 static void bad_default(void **state)
 {
@@ -228,6 +263,7 @@ int     main(void)
 	cmocka_unit_test(odd_bytes),
 	cmocka_unit_test(files),
 	cmocka_unit_test(print_round_trip),
+	cmocka_unit_test(milliseconds),
 	cmocka_unit_test(bad_default),
     };
 
