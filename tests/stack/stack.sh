@@ -237,7 +237,9 @@ ENV
     # DNS: two extra forks so that the slow zone does not block the others.
     mkdir -p "$dir/dns"
     "$here/mkzones" "$here/zones.txt" > "$dir/dns/dns.data"
-    ldns-testns -f 2 -p "$DNS_PORT" "$dir/dns/dns.data" > "$dir/dns/testns.log" 2>&1 &
+    # In its own process group (setsid), so that stop can reach the forks
+    # even if start died before it read their PIDs.
+    setsid ldns-testns -f 2 -p "$DNS_PORT" "$dir/dns/dns.data" > "$dir/dns/testns.log" 2>&1 &
     echo $! > "$dir/dns/testns.pid"
 
     write_dealer "$dir" "$milter"
@@ -293,6 +295,8 @@ stack_stop() {
     done
     [ -f "$dir/redis/redis.pid" ] && stop_pid "$(cat "$dir/redis/redis.pid")"
     if [ -f "$dir/dns/testns.pid" ]; then
+        pid=$(head -n 1 "$dir/dns/testns.pid")
+        [ -n "$pid" ] && kill -- "-$pid" 2>/dev/null   # its process group
         while read -r pid; do stop_pid "$pid"; done < "$dir/dns/testns.pid"
     fi
     rm -f "$dir/stack.env"
