@@ -10,6 +10,7 @@
  *	line, loads liveaddr.conf and calls one command.  Commands are a
  *	table (name, handler, usage); see docs/liveaddrctl.1.
  *
+ *	check ADDRESS...	the first verdict on addresses (syntax, suggestions, DNS)
  *	config check	check liveaddr.conf; print each problem with its line
  *	config show [-a]	print the effective configuration (-a: every key)
  *	version		print the version
@@ -27,22 +28,18 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "ctl.h"
 #include "settings.h"
 
 #ifndef LIVEADDR_CONF
 #define LIVEADDR_CONF "/etc/liveaddr/liveaddr.conf"
 #endif
 
-typedef struct {
-    const char *conf_path;
-    bool    conf_given;			/* -c: the file must exist */
-} CTL;
-
 typedef int (*CTL_HANDLER) (CTL *, int, char **);
 
 /* ctl_load - load liveaddr.conf, report problems */
 
-static CONF *ctl_load(CTL *ctl, int *status)
+CONF   *ctl_load(CTL *ctl, int *status)
 {
     CONF   *conf = settings_load(ctl->conf_path, !ctl->conf_given);
 
@@ -102,6 +99,7 @@ static const struct {
     CTL_HANDLER handler;
     const char *usage;
 } ctl_commands[] = {
+    {"check", ctl_check, "check [--json] [--no-dns] [--lang ru|en] ADDRESS... (or - : one a line from stdin)"},
     {"config", ctl_config, "config check | config show [-a]"},
     {"version", ctl_version, "version"},
 };

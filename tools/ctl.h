@@ -1,0 +1,20 @@
+#ifndef LIVEADDR_CTL_H
+#define LIVEADDR_CTL_H
+
+/*
+ * ctl.h - what liveaddrctl's command modules share: the command-line
+ * context and the loader of liveaddr.conf.
+ */
+#include <stdbool.h>
+
+#include "conf.h"
+
+typedef struct {
+    const char *conf_path;
+    bool    conf_given;			/* -c: the file must exist */
+} CTL;
+
+extern CONF *ctl_load(CTL *, int *status);
+extern int ctl_check(CTL *, int argc, char **argv);
+
+#endif
