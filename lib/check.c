@@ -111,8 +111,7 @@ CHECK_VERDICT check_address(const CHECKER *checker, const char *input, size_t le
     memset(out, 0, sizeof(*out));
     parsed = addr_parse(input, len, &out->addr) == ADDR_OK;
     if (checker->suggest)
-	suggest_check(checker->suggest, input, len, parsed ? &out->addr : NULL,
-		      &out->suggestion);
+	suggest_check(checker->suggest, input, len, &out->addr, &out->suggestion);
     if (!parsed)
 	return (check_set(out, CHECK_INVALID, addr_reason_name(out->addr.reason),
 			  addr_reason_text(out->addr.reason, "en"),

@@ -3,6 +3,7 @@
 #
 # Usage:
 #   stack.sh start DIR [--milter SOCKET]   start everything inside DIR
+#   stack.sh start DIR --no-postfix        only Redis and the DNS server (no root)
 #   stack.sh stop DIR                      stop what DIR's recorded PIDs name
 #   stack.sh status DIR                    say what runs
 #
@@ -195,16 +196,21 @@ CF
 }
 
 stack_start() {
-    local dir=$1 milter=$2
-    [ "$(id -u)" = 0 ] || die "Postfix instances need root"
-    for tool in redis-server redis-cli ldns-testns drill postfix python3; do
+    local dir=$1 milter=$2 postfix=$3
+    if [ "$postfix" = yes ]; then
+        [ "$(id -u)" = 0 ] || die "Postfix instances need root (or use --no-postfix)"
+        command -v postfix >/dev/null || die "postfix not found (run contrib/install-deps.sh)"
+    fi
+    for tool in redis-server redis-cli ldns-testns drill python3; do
         command -v "$tool" >/dev/null || die "$tool not found (run contrib/install-deps.sh)"
     done
     [ -e "$dir/stack.env" ] && die "$dir already holds a stack; stop it first"
     mkdir -p "$dir"
     chmod 755 "$dir"
-    runuser -u postfix -- test -x "$dir" ||
-        die "user postfix cannot reach $dir: every directory above it must be searchable (chmod o+x)"
+    if [ "$postfix" = yes ]; then
+        runuser -u postfix -- test -x "$dir" ||
+            die "user postfix cannot reach $dir: every directory above it must be searchable (chmod o+x)"
+    fi
     # shellcheck disable=SC2207
     local ports=($(free_ports 5))
     REDIS_PORT=${ports[0]} DNS_PORT=${ports[1]} DEALER_SUBMIT_PORT=${ports[2]}
@@ -242,17 +248,19 @@ ENV
     setsid ldns-testns -f 2 -p "$DNS_PORT" "$dir/dns/dns.data" > "$dir/dns/testns.log" 2>&1 &
     echo $! > "$dir/dns/testns.pid"
 
-    write_dealer "$dir" "$milter"
-    write_customer "$dir"
-    # "postfix check" makes the queue directories (2-3 s each the first time).
-    postfix -c "$dir/dealer/etc" check > "$dir/dealer/check.log" 2>&1 &
-    local c1=$!
-    postfix -c "$dir/customer/etc" check > "$dir/customer/check.log" 2>&1 &
-    local c2=$!
-    wait $c1 || die "postfix check (dealer) failed: $(cat "$dir/dealer/check.log")"
-    wait $c2 || die "postfix check (customer) failed: $(cat "$dir/customer/check.log")"
-    postfix -c "$dir/dealer/etc" start >/dev/null 2>&1 || die "dealer postfix did not start"
-    postfix -c "$dir/customer/etc" start >/dev/null 2>&1 || die "customer postfix did not start"
+    if [ "$postfix" = yes ]; then
+        write_dealer "$dir" "$milter"
+        write_customer "$dir"
+        # "postfix check" makes the queue directories (2-3 s each the first time).
+        postfix -c "$dir/dealer/etc" check > "$dir/dealer/check.log" 2>&1 &
+        local c1=$!
+        postfix -c "$dir/customer/etc" check > "$dir/customer/check.log" 2>&1 &
+        local c2=$!
+        wait $c1 || die "postfix check (dealer) failed: $(cat "$dir/dealer/check.log")"
+        wait $c2 || die "postfix check (customer) failed: $(cat "$dir/customer/check.log")"
+        postfix -c "$dir/dealer/etc" start >/dev/null 2>&1 || die "dealer postfix did not start"
+        postfix -c "$dir/customer/etc" start >/dev/null 2>&1 || die "customer postfix did not start"
+    fi
 
     local i
     for ((i = 0; i < 100; i++)); do
@@ -266,9 +274,11 @@ ENV
     done
     [ "$i" -lt 100 ] || die "the DNS test server did not answer"
     sed -n 's/^forked pid: //p' "$dir/dns/testns.log" >> "$dir/dns/testns.pid"
-    for port in "$DEALER_SUBMIT_PORT" "$DEALER_MX_PORT" "$CUSTOMER_MX_PORT"; do
-        wait_port "$port" 10 || die "Postfix does not listen on $port"
-    done
+    if [ "$postfix" = yes ]; then
+        for port in "$DEALER_SUBMIT_PORT" "$DEALER_MX_PORT" "$CUSTOMER_MX_PORT"; do
+            wait_port "$port" 10 || die "Postfix does not listen on $port"
+        done
+    fi
     echo "stack: up in $dir (env: $dir/stack.env)"
 }
 
@@ -307,7 +317,7 @@ stack_status() {
     local dir=$1 pid name
     [ -e "$dir/stack.env" ] || { echo "no stack in $dir"; return 1; }
     for name in dealer customer; do
-        pid=$(tr -d ' ' < "$dir/$name/queue/pid/master.pid" 2>/dev/null || true)
+        pid=$(tr -d ' ' 2>/dev/null < "$dir/$name/queue/pid/master.pid" || true)
         if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then echo "postfix $name: running ($pid)"
         else echo "postfix $name: stopped"; fi
     done
@@ -319,11 +329,16 @@ stack_status() {
 
 case "${1:-}" in
 start)
-    [ $# -ge 2 ] || die "usage: stack.sh start DIR [--milter SOCKET]"
-    dir=$2; milter=""
-    [ "${3:-}" = --milter ] && milter=${4:?--milter needs a socket path}
+    [ $# -ge 2 ] || die "usage: stack.sh start DIR [--milter SOCKET | --no-postfix]"
+    dir=$2; milter=""; postfix=yes
+    case "${3:-}" in
+    --milter) milter=${4:?--milter needs a socket path} ;;
+    --no-postfix) postfix=no ;;
+    "") ;;
+    *) die "unknown option $3" ;;
+    esac
     case "$dir" in /*) ;; *) die "DIR must be an absolute path (postfix -c needs one)";; esac
-    stack_start "$dir" "$milter" ;;
+    stack_start "$dir" "$milter" "$postfix" ;;
 stop)
     [ $# -eq 2 ] || die "usage: stack.sh stop DIR"
     stack_stop "$2" ;;
