@@ -67,7 +67,7 @@ find . -name '*.trs' -delete
 step "make check"
 make -j"$(nproc)" check > check.out 2>&1
 check_status=$?
-grep -E '^(PASS|FAIL|ERROR|SKIP|XPASS|XFAIL):' check.out
+grep -a -E '^(PASS|FAIL|ERROR|SKIP|XPASS|XFAIL):' check.out
 if [ $check_status -ne 0 ]; then
     for log in $(grep -l -E ':test-result: (FAIL|ERROR|XPASS)' $(find . -name '*.trs')); do
         echo "---- ${log%.trs}.log"

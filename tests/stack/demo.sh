@@ -41,6 +41,18 @@ dsn_fields() { grep -E '^(Reporting-MTA|Final-Recipient|Action|Status|Diagnostic
 say "liveaddr configuration check"
 "$build/tools/liveaddrctl" -c "$here/../../contrib/liveaddr.conf" config check
 
+say "0. A salesperson types addresses into the CRM: the first verdict"
+cat > "$dir/liveaddr.conf" <<CF
+DataDirectory $here/../../data
+Nameservers 127.0.0.1:$DNS_PORT
+RedisServer 127.0.0.1:$REDIS_PORT
+Language ${DEMO_LANG:-en}
+CF
+"$build/tools/liveaddrctl" -c "$dir/liveaddr.conf" check \
+    ivan@mail-ok.test petrov@nullmx.test ivan@gmial.com 'ефтглш"ьфшдюкг' \
+    sidorov@no-such-domain.test | sed 's/^/  /'
+echo "  (the domain verdicts are now shared in Redis: $(redis-cli -p "$REDIS_PORT" --scan --pattern 'la:dom:*' | wc -l) keys la:dom:*)"
+
 say "1. A thank-you letter to a real customer"
 send alice@customer.test "Thank you for your purchase"
 for ((i = 0; i < 100; i++)); do ls "$CUSTOMER_MAIL"/alice/new/* >/dev/null 2>&1 && break; sleep 0.1; done
