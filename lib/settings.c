@@ -12,6 +12,7 @@
  *	int	settings_apply_logging(const CONF *conf, const char *ident,
  *				bool foreground)
  *	void	settings_rpool_conf(const CONF *conf, RPOOL_CONF *out)
+ *	void	settings_store_conf(const CONF *conf, STORE_CONF *out)
  * DESCRIPTION
  *	liveaddr-milter, liveaddrctl and the CRM plugin read one file,
  *	liveaddr.conf(5), so that they agree on the Redis server, the DNS
@@ -45,6 +46,7 @@
 #include "log.h"
 #include "rpool.h"
 #include "settings.h"
+#include "store.h"
 
 const CONF_KEY settings_keys[] = {
     {"Syslog", CONF_BOOL, "yes", 0, 0, NULL, 0,
@@ -91,6 +93,28 @@ const CONF_KEY settings_keys[] = {
 	"time for one Redis command"},
     {"RedisPoolSize", CONF_INT, "8", 1, 1024, NULL, CONF_FLAG_RESTART,
 	"Redis connections per process, shared by its threads"},
+
+    /* the evidence model */
+    {"SoftBounceLimit", CONF_INT, "3", 1, 100, NULL, 0,
+	"soft bounces on this many distinct days make an address invalid"},
+    {"SoftBounceWindow", CONF_SECONDS, "30d", 86400, 3650 * 86400L, NULL, 0,
+	"... within this window, with no positive proof in between; older ones decay"},
+    {"StaleAfterSales", CONF_SECONDS, "365d", 86400, 3650 * 86400L, NULL, 0,
+	"a sales contact's address is stale when its last proof is older"},
+    {"StaleAfterService", CONF_SECONDS, "365d", 86400, 3650 * 86400L, NULL, 0,
+	"a service contact's address is stale when its last proof is older"},
+    {"StaleAfter", CONF_SECONDS, "365d", 86400, 3650 * 86400L, NULL, 0,
+	"the same for any other department"},
+    {"HistoryLength", CONF_INT, "32", 1, 64, NULL, 0,
+	"evidence items kept for each address (older ones are folded into its state)"},
+    {"EventStreamLength", CONF_INT, "100000", 100, 100000000, NULL, 0,
+	"entries kept in the event stream the CRM reads (about)"},
+    {"ForgetTombstone", CONF_SECONDS, "90d", 86400, 3650 * 86400L, NULL, 0,
+	"how long a forgotten address keeps evidence older than its erasure out"},
+    {"JournalPath", CONF_STR, LIVEADDR_STATEDIR "/journal", 0, 0, NULL, CONF_FLAG_RESTART,
+	"evidence that could not reach Redis is appended here, and replayed"},
+    {"JournalSync", CONF_ENUM, "always", 0, 0, "always|interval|never", 0,
+	"when the journal is flushed to disk (see liveaddr.conf(5))"},
 };
 const size_t settings_key_count = sizeof(settings_keys) / sizeof(settings_keys[0]);
 
@@ -143,4 +167,20 @@ void    settings_rpool_conf(const CONF *conf, RPOOL_CONF *out)
     out->connect_timeout_ms = (int) conf_int(conf, "RedisConnectTimeout");
     out->command_timeout_ms = (int) conf_int(conf, "RedisTimeout");
     out->size = (int) conf_int(conf, "RedisPoolSize");
+}
+
+/* settings_store_conf - the evidence store settings; strings point into conf */
+
+void    settings_store_conf(const CONF *conf, STORE_CONF *out)
+{
+    store_conf_defaults(out);
+    out->prefix = conf_str(conf, "RedisKeyPrefix");
+    out->history_max = (size_t) conf_int(conf, "HistoryLength");
+    out->events_maxlen = conf_int(conf, "EventStreamLength");
+    out->tombstone_ttl = conf_int(conf, "ForgetTombstone");
+    out->policy.soft_limit = (unsigned) conf_int(conf, "SoftBounceLimit");
+    out->policy.soft_window = conf_int(conf, "SoftBounceWindow");
+    out->policy.stale_age_sales = conf_int(conf, "StaleAfterSales");
+    out->policy.stale_age_service = conf_int(conf, "StaleAfterService");
+    out->policy.stale_age_other = conf_int(conf, "StaleAfter");
 }

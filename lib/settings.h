@@ -26,4 +26,7 @@ extern int settings_apply_logging(const CONF *conf, const char *ident,
 				          bool foreground);
 extern void settings_rpool_conf(const CONF *conf, RPOOL_CONF *out);
 
+#include "store.h"
+extern void settings_store_conf(const CONF *conf, STORE_CONF *out);
+
 #endif

@@ -14,6 +14,14 @@ typedef struct {
     bool    conf_given;			/* -c: the file must exist */
 } CTL;
 
+typedef struct {
+    const char *name;
+    int     (*handler) (CTL *, int, char **);
+    const char *usage;
+} CTL_COMMAND;
+
+extern const CTL_COMMAND ctl_store_commands[];
+
 extern CONF *ctl_load(CTL *, int *status);
 extern int ctl_check(CTL *, int argc, char **argv);
 

@@ -35,8 +35,6 @@
 #define LIVEADDR_CONF "/etc/liveaddr/liveaddr.conf"
 #endif
 
-typedef int (*CTL_HANDLER) (CTL *, int, char **);
-
 /* ctl_load - load liveaddr.conf, report problems */
 
 CONF   *ctl_load(CTL *ctl, int *status)
@@ -94,11 +92,7 @@ static int ctl_version(CTL *ctl, int argc, char **argv)
     return (0);
 }
 
-static const struct {
-    const char *name;
-    CTL_HANDLER handler;
-    const char *usage;
-} ctl_commands[] = {
+static const CTL_COMMAND ctl_commands[] = {
     {"check", ctl_check, "check [--json] [--no-dns] [--lang ru|en] ADDRESS... (or - : one a line from stdin)"},
     {"config", ctl_config, "config check | config show [-a]"},
     {"version", ctl_version, "version"},
@@ -106,11 +100,26 @@ static const struct {
 
 #define CTL_NCOMMANDS (sizeof(ctl_commands) / sizeof(ctl_commands[0]))
 
+/* ctl_find - the command named name, in either table */
+
+static const CTL_COMMAND *ctl_find(const char *name)
+{
+    for (size_t i = 0; i < CTL_NCOMMANDS; i++)
+	if (strcmp(name, ctl_commands[i].name) == 0)
+	    return (ctl_commands + i);
+    for (const CTL_COMMAND *cmd = ctl_store_commands; cmd->name; cmd++)
+	if (strcmp(name, cmd->name) == 0)
+	    return (cmd);
+    return (NULL);
+}
+
 static void ctl_usage(FILE *fp)
 {
     fprintf(fp, "usage: liveaddrctl [-c file] command [arguments]\ncommands:\n");
     for (size_t i = 0; i < CTL_NCOMMANDS; i++)
 	fprintf(fp, "  liveaddrctl %s\n", ctl_commands[i].usage);
+    for (const CTL_COMMAND *cmd = ctl_store_commands; cmd->name; cmd++)
+	fprintf(fp, "  liveaddrctl %s\n", cmd->usage);
     fprintf(fp, "default file: %s\n", LIVEADDR_CONF);
 }
 
@@ -139,12 +148,14 @@ int     main(int argc, char **argv)
 	ctl_usage(stderr);
 	return (EX_USAGE);
     }
-    for (size_t i = 0; i < CTL_NCOMMANDS; i++) {
-	if (strcmp(argv[0], ctl_commands[i].name) == 0) {
-	    int     status = ctl_commands[i].handler(&ctl, argc, argv);
+    {
+	const CTL_COMMAND *cmd = ctl_find(argv[0]);
+
+	if (cmd != NULL) {
+	    int     status = cmd->handler(&ctl, argc, argv);
 
 	    if (status == EX_USAGE)
-		fprintf(stderr, "usage: liveaddrctl %s\n", ctl_commands[i].usage);
+		fprintf(stderr, "usage: liveaddrctl %s\n", cmd->usage);
 	    return (status);
 	}
     }

@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -94,6 +96,18 @@ static int launch(REDIS_FIXTURE *fx)
 	    argv[n++] = fx->password;
 	}
 	argv[n] = NULL;
+	{
+	    /* Not on the test's stdout (the TAP pipe would stay open), and
+	     * gone when the test dies, whatever kills it. */
+	    int     null = open("/dev/null", O_RDWR);
+
+	    if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+	    }
+	    prctl(PR_SET_PDEATHSIG, SIGTERM);
+	}
 	execvp("redis-server", (char *const *) argv);
 	_exit(127);
     }

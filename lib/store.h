@@ -1,0 +1,61 @@
+#ifndef LIVEADDR_STORE_H
+#define LIVEADDR_STORE_H
+
+/*++
+ * NAME
+ *	store 3h
+ * SUMMARY
+ *	evidence and address state in Redis
+ * SYNOPSIS
+ *	#include "store.h"
+ * DESCRIPTION
+ *	See store.c.
+ *--*/
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "evidence.h"
+#include "record.h"
+#include "rpool.h"
+#include "state.h"
+
+typedef struct {
+    const char *prefix;			/* every key starts with it: "la:" */
+    size_t  history_max;		/* evidence items kept an address: 32 */
+    STATE_POLICY policy;
+    int     max_retries;		/* compare-and-set conflicts: 32 */
+    long    events_maxlen;		/* the event stream, about: 100000 */
+    time_t  tombstone_ttl;		/* a forgotten address: 90 days */
+} STORE_CONF;
+
+typedef struct {
+    bool    stored;			/* in Redis now (or was already) */
+    bool    duplicate;			/* its id was there already */
+    unsigned changed;			/* STATE_CHANGED_* */
+} STORE_RESULT;
+
+typedef struct {
+    size_t  examined;
+    size_t  changed;
+    size_t  stale;
+    size_t  decayed;
+} STORE_SWEEP;
+
+typedef struct STORE STORE;
+
+extern void store_conf_defaults(STORE_CONF *);
+extern STORE *store_new(RPOOL *, const STORE_CONF *, char *err, size_t errlen);
+extern void store_free(STORE *);
+extern int store_apply(STORE *, const EVIDENCE *items, size_t n, time_t now,
+		               STORE_RESULT *results, char *err, size_t errlen);
+extern int store_load(STORE *, const char *key, RECORD_DOC *doc, bool *found,
+		              char *err, size_t errlen);
+extern int store_forget(STORE *, const char *key, time_t now, size_t *events_removed,
+			        char *err, size_t errlen);
+extern int store_sweep(STORE *, time_t now, STORE_SWEEP *, char *err, size_t errlen);
+extern int store_address_key(const STORE *, const char *key, char *buf, size_t len);
+extern const STORE_CONF *store_conf(const STORE *);
+
+#endif

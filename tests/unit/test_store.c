@@ -1,0 +1,348 @@
+/*
+ * test_store - evidence into a real, private redis-server: state and
+ * history, duplicates applied once, many threads and several processes
+ * writing for one address losing nothing, undo, forget with its
+ * tombstone, the sweep, KPI counters and the event stream.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "unit.h"
+#include "redis_fixture.h"
+#include "rpool.h"
+#include "store.h"
+
+static REDIS_FIXTURE fx;
+static const time_t T0 = 1790000000;	/* 2026-09-21 */
+
+static RPOOL *new_pool(int size)
+{
+    RPOOL_CONF rc;
+    char    err[256];
+    RPOOL  *pool;
+
+    rpool_conf_defaults(&rc);
+    rc.server = fx.server;
+    rc.size = size;
+    pool = rpool_new(&rc, err, sizeof(err));
+    assert_non_null(pool);
+    return (pool);
+}
+
+static STORE *new_store(RPOOL *pool)
+{
+    STORE_CONF sc;
+    char    err[256];
+    STORE  *store;
+
+    store_conf_defaults(&sc);
+    store = store_new(pool, &sc, err, sizeof(err));
+    assert_non_null(store);
+    return (store);
+}
+
+static EVIDENCE ev_make(EV_KIND kind, time_t when, const char *address, const char *seed)
+{
+    EVIDENCE ev;
+
+    evidence_init(&ev, kind, when, address);
+    evidence_make_id(&ev, seed);
+    return (ev);
+}
+
+static long long redis_int(const char *fmt, const char *a, const char *b)
+{
+    RPOOL  *pool = new_pool(1);
+    char    err[256];
+    redisContext *c = rpool_get(pool, err, sizeof(err));
+    redisReply *r = redisCommand(c, fmt, a, b);
+    long long v = -1;
+
+    if (r && r->type == REDIS_REPLY_INTEGER)
+	v = r->integer;
+    else if (r && r->type == REDIS_REPLY_STRING)
+	v = atoll(r->str);
+    else if (r && r->type == REDIS_REPLY_NIL)
+	v = 0;
+    freeReplyObject(r);
+    rpool_put(pool, c, false);
+    rpool_free(pool);
+    return (v);
+}
+
+static RECORD_DOC *load(STORE *store, const char *key)
+{
+    RECORD_DOC *doc = malloc(sizeof(*doc));
+    char    err[256];
+    bool    found;
+
+    assert_int_equal(store_load(store, key, doc, &found, err, sizeof(err)), 0);
+    assert_true(found);
+    return (doc);
+}
+
+/* sent, delivered: valid, with history, KPI and an event */
+static void evidence_becomes_state(void **state)
+{
+    RPOOL  *pool = new_pool(2);
+    STORE  *store = new_store(pool);
+    EVIDENCE ev[2];
+    STORE_RESULT res[2];
+    char    err[256];
+    RECORD_DOC *doc;
+
+    ev[0] = ev_make(EV_SENT, T0, "anna@mail.ru", "sent anna");
+    EVIDENCE_SET(&ev[0], department, "sales");
+    EVIDENCE_SET(&ev[0], owner, "petrov");
+    EVIDENCE_SET(&ev[0], event, "contract");
+    EVIDENCE_SET(&ev[0], msgref, "ref1");
+    ev[1] = ev_make(EV_DELIVERED, T0 + 60, "anna@mail.ru", "delivered anna");
+    assert_int_equal(store_apply(store, ev, 2, T0 + 60, res, err, sizeof(err)), 0);
+    assert_true(res[0].stored && res[1].stored);
+    assert_true(res[1].changed & STATE_CHANGED_VALIDITY);
+    doc = load(store, "anna@mail.ru");
+    assert_int_equal(doc->rec.validity, VAL_VALID);
+    assert_string_equal(doc->rec.department, "sales");
+    assert_int_equal(doc->nhist, 2);
+    assert_string_equal(doc->hist[0].msgref, "ref1");
+    free(doc);
+    assert_int_equal(redis_int("HGET la:kpi:2026-09 %s%s", "sales|petrov|contract|sent", ""), 1);
+    assert_int_equal(redis_int("ZSCORE la:idx:valid %s%s", "anna@mail.ru", ""), T0 + 60);
+    assert_true(redis_int("XLEN la:events%s%s", "", "") >= 1);
+    store_free(store);
+    rpool_free(pool);
+}
+
+/* the same evidence twice (a replayed journal): applied once */
+static void duplicates_once(void **state)
+{
+    RPOOL  *pool = new_pool(1);
+    STORE  *store = new_store(pool);
+    EVIDENCE ev = ev_make(EV_SENT, T0, "boris@mail.ru", "sent boris");
+    STORE_RESULT res;
+    char    err[256];
+    RECORD_DOC *doc;
+
+    EVIDENCE_SET(&ev, department, "service");
+    for (int i = 0; i < 3; i++)
+	assert_int_equal(store_apply(store, &ev, 1, T0, &res, err, sizeof(err)), 0);
+    assert_true(res.duplicate && res.stored);
+    doc = load(store, "boris@mail.ru");
+    assert_int_equal(doc->rec.n_sent, 1);
+    free(doc);
+    assert_int_equal(redis_int("HGET la:kpi:2026-09 %s%s", "service|-|-|sent", ""), 1);
+    store_free(store);
+    rpool_free(pool);
+}
+
+typedef struct {
+    STORE  *store;
+    int     base;
+    int     failures;
+} WRITER;
+
+static void *writer(void *arg)
+{
+    WRITER *w = arg;
+
+    for (int i = 0; i < 300; i++) {
+	char    seed[64], err[256];
+	EVIDENCE ev;
+
+	snprintf(seed, sizeof(seed), "race %d", w->base + i);
+	ev = ev_make(EV_SENT, T0 + w->base + i, "race@mail.ru", seed);
+	if (store_apply(w->store, &ev, 1, T0, NULL, err, sizeof(err)) < 0)
+	    w->failures++;
+    }
+    return (NULL);
+}
+
+/* 8 threads and 3 processes write for one address: nothing is lost */
+static void many_writers_lose_nothing(void **state)
+{
+    RPOOL  *pool = new_pool(4);
+    STORE  *store = new_store(pool);
+    pthread_t tid[8];
+    WRITER  w[8];
+    pid_t   kids[3];
+    RECORD_DOC *doc;
+
+    for (int p = 0; p < 3; p++) {
+	if ((kids[p] = fork()) == 0) {
+	    RPOOL  *cpool = new_pool(2);
+	    STORE  *cstore = new_store(cpool);
+	    WRITER  cw = {cstore, 100000 * (p + 1), 0};
+
+	    writer(&cw);
+	    _exit(cw.failures ? 1 : 0);
+	}
+    }
+    for (int i = 0; i < 8; i++) {
+	w[i] = (WRITER) {store, 1000 * i, 0};
+	pthread_create(tid + i, NULL, writer, w + i);
+    }
+    for (int i = 0; i < 8; i++) {
+	pthread_join(tid[i], NULL);
+	assert_int_equal(w[i].failures, 0);
+    }
+    for (int p = 0; p < 3; p++) {
+	int     st;
+
+	waitpid(kids[p], &st, 0);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    }
+    doc = load(store, "race@mail.ru");
+    assert_int_equal(doc->rec.n_sent, 11 * 300);
+    assert_int_equal(doc->nhist, 32);
+    free(doc);
+    store_free(store);
+    rpool_free(pool);
+}
+
+/* a wrong hard bounce taken back: valid again, the bounce stays in history */
+static void undo_a_wrong_verdict(void **state)
+{
+    RPOOL  *pool = new_pool(1);
+    STORE  *store = new_store(pool);
+    EVIDENCE ev[2];
+    char    err[256];
+    RECORD_DOC *doc;
+
+    ev[0] = ev_make(EV_DELIVERED, T0, "vera@mail.ru", "vera delivered");
+    ev[1] = ev_make(EV_BOUNCE_HARD, T0 + 100, "vera@mail.ru", "vera bounce");
+    EVIDENCE_SET(&ev[1], reason, "userunknown");
+    EVIDENCE_SET(&ev[1], status, "5.1.1");
+    assert_int_equal(store_apply(store, ev, 2, T0 + 100, NULL, err, sizeof(err)), 0);
+    doc = load(store, "vera@mail.ru");
+    assert_int_equal(doc->rec.validity, VAL_INVALID);
+    free(doc);
+    ev[0] = ev_make(EV_UNDO, T0 + 200, "vera@mail.ru", "vera undo");
+    strcpy(ev[0].target, ev[1].id);
+    assert_int_equal(store_apply(store, ev, 1, T0 + 200, NULL, err, sizeof(err)), 0);
+    doc = load(store, "vera@mail.ru");
+    assert_int_equal(doc->rec.validity, VAL_VALID);
+    assert_int_equal(doc->nhist, 3);
+    free(doc);
+    store_free(store);
+    rpool_free(pool);
+}
+
+/* forget erases; older evidence (a late DSN) cannot bring it back */
+static void forget_leaves_a_tombstone(void **state)
+{
+    RPOOL  *pool = new_pool(1);
+    STORE  *store = new_store(pool);
+    EVIDENCE ev = ev_make(EV_DELIVERED, T0, "gone@mail.ru", "gone delivered");
+    char    err[256];
+    size_t  removed;
+    RECORD_DOC *doc;
+
+    assert_int_equal(store_apply(store, &ev, 1, T0, NULL, err, sizeof(err)), 0);
+    assert_int_equal(store_forget(store, "gone@mail.ru", T0 + 10, &removed, err, sizeof(err)), 0);
+    assert_true(removed >= 1);
+    doc = load(store, "gone@mail.ru");
+    assert_int_equal(doc->rec.validity, VAL_UNKNOWN);
+    assert_int_equal(doc->nhist, 0);
+    assert_int_equal(doc->forgotten, T0 + 10);
+    free(doc);
+    assert_int_equal(redis_int("ZSCORE la:idx:valid %s%s", "gone@mail.ru", ""), 0);
+    /* the same old evidence replayed: ignored; new evidence: a fresh start */
+    assert_int_equal(store_apply(store, &ev, 1, T0 + 20, NULL, err, sizeof(err)), 0);
+    doc = load(store, "gone@mail.ru");
+    assert_int_equal(doc->nhist, 0);
+    free(doc);
+    ev = ev_make(EV_SENT, T0 + 30, "gone@mail.ru", "gone sent again");
+    assert_int_equal(store_apply(store, &ev, 1, T0 + 30, NULL, err, sizeof(err)), 0);
+    doc = load(store, "gone@mail.ru");
+    assert_int_equal(doc->rec.n_sent, 1);
+    free(doc);
+    store_free(store);
+    rpool_free(pool);
+}
+
+/* the sweep makes a year-old proof stale and says so on the stream */
+static void sweep_finds_stale(void **state)
+{
+    RPOOL  *pool = new_pool(1);
+    STORE  *store = new_store(pool);
+    EVIDENCE ev = ev_make(EV_CONFIRMED, T0, "old@mail.ru", "old confirmed");
+    char    err[256];
+    STORE_SWEEP st;
+    RECORD_DOC *doc;
+
+    EVIDENCE_SET(&ev, reason, "service-desk");
+    EVIDENCE_SET(&ev, department, "service");
+    assert_int_equal(store_apply(store, &ev, 1, T0, NULL, err, sizeof(err)), 0);
+    assert_int_equal(store_sweep(store, T0 + 100 * 86400, &st, err, sizeof(err)), 0);
+    doc = load(store, "old@mail.ru");
+    assert_false(doc->rec.stale);
+    free(doc);
+    assert_int_equal(store_sweep(store, T0 + 400 * 86400, &st, err, sizeof(err)), 0);
+    assert_true(st.stale >= 1);
+    doc = load(store, "old@mail.ru");
+    assert_true(doc->rec.stale);
+    assert_int_equal(doc->rec.validity, VAL_VALID);
+    free(doc);
+    assert_int_equal(redis_int("ZSCORE la:idx:valid %s%s", "old@mail.ru", ""), 0);
+    store_free(store);
+    rpool_free(pool);
+}
+
+/* a dead Redis: apply fails at once and says nothing was stored */
+static void dead_redis_fails_cleanly(void **state)
+{
+    RPOOL_CONF rc;
+    char    err[256];
+    RPOOL  *pool;
+    STORE  *store;
+    EVIDENCE ev = ev_make(EV_SENT, T0, "x@mail.ru", "dead");
+    STORE_RESULT res;
+
+    rpool_conf_defaults(&rc);
+    rc.server = "127.0.0.1:1";
+    pool = rpool_new(&rc, err, sizeof(err));
+    store = new_store(pool);
+    assert_int_equal(store_apply(store, &ev, 1, T0, &res, err, sizeof(err)), -1);
+    assert_false(res.stored);
+    store_free(store);
+    rpool_free(pool);
+}
+
+static int setup(void **state)
+{
+    setenv("TZ", "UTC", 1);
+    return (redis_fixture_start(&fx, NULL));
+}
+
+static int teardown(void **state)
+{
+    redis_fixture_stop(&fx);
+    return (0);
+}
+
+int     main(void)
+{
+    const struct CMUnitTest tests[] = {
+	cmocka_unit_test(evidence_becomes_state),
+	cmocka_unit_test(duplicates_once),
+	cmocka_unit_test(many_writers_lose_nothing),
+	cmocka_unit_test(undo_a_wrong_verdict),
+	cmocka_unit_test(forget_leaves_a_tombstone),
+	cmocka_unit_test(sweep_finds_stale),
+	cmocka_unit_test(dead_redis_fails_cleanly),
+    };
+    const char *missing = redis_fixture_missing();
+
+    if (missing) {
+	printf("1..0 # SKIP %s\n", missing);
+	return (0);
+    }
+    cmocka_set_message_output(CM_OUTPUT_TAP);
+    return (cmocka_run_group_tests(tests, setup, teardown) ? 1 : 0);
+}
