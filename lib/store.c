@@ -39,7 +39,8 @@
  *	and writes each changed record with a Lua compare-and-set on its
  *	version (EVALSHA; EVAL after NOSCRIPT), all in a second pipeline.
  *	An address that another writer changed in between is read and
- *	applied again (at most max_retries times).  So many threads and
+ *	applied again after a short random pause that doubles each time
+ *	(at most max_retries times).  So many threads and
  *	processes can write evidence for one address and none is lost.
  *	The KPI counters, the indexes and the event stream follow in a third
  *	pipeline, only for items that were new.  results[i] says what
@@ -65,9 +66,11 @@
 
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 #include "store.h"
@@ -80,9 +83,15 @@ struct STORE {
 };
 
  /*
-  * Compare-and-set on the record's version (the second field of its first
-  * line): KEYS[1] the address key, ARGV[1] the version read ("" when the key
-  * was absent), ARGV[2] the new value.  1 written, 0 someone else wrote.
+  * One atomic write: compare-and-set on the record's version (the second
+  * field of its first line), and with it the indexes, the event and the
+  * KPI counters, so that a write is counted exactly when it happens.
+  * KEYS: the address key, idx:valid, idx:risky, events, then one KPI hash
+  * per new item.  ARGV: the version read ("" when the key was absent), the
+  * new value, the address, the valid score ("" to remove), the risky score
+  * ("" to remove), the stream's MAXLEN, the number of event fields (0: no
+  * event) and the fields, then one KPI field per KPI key.  1 written, 0
+  * someone else wrote first (read again, apply again).
   */
 static const char store_cas_lua[] =
 "local cur = redis.call('GET', KEYS[1])\n"
@@ -90,6 +99,22 @@ static const char store_cas_lua[] =
 "if cur then ver = string.match(cur, '^R2|([0-9a-z]*)|') or '?' end\n"
 "if ver ~= ARGV[1] then return 0 end\n"
 "redis.call('SET', KEYS[1], ARGV[2])\n"
+"if ARGV[4] ~= '' then redis.call('ZADD', KEYS[2], ARGV[4], ARGV[3])\n"
+"else redis.call('ZREM', KEYS[2], ARGV[3]) end\n"
+"if ARGV[5] ~= '' then redis.call('ZADD', KEYS[3], ARGV[5], ARGV[3])\n"
+"else redis.call('ZREM', KEYS[3], ARGV[3]) end\n"
+"local n = tonumber(ARGV[7])\n"
+"local i = 8\n"
+"if n > 0 then\n"
+"  local args = {'XADD', KEYS[4], 'MAXLEN', '~', ARGV[6], '*'}\n"
+"  for j = 0, n - 1 do args[#args + 1] = ARGV[i + j] end\n"
+"  redis.call(unpack(args))\n"
+"  i = i + n\n"
+"end\n"
+"for k = 5, #KEYS do\n"
+"  redis.call('HINCRBY', KEYS[k], ARGV[i], 1)\n"
+"  i = i + 1\n"
+"end\n"
 "return 1\n";
 
 void    store_conf_defaults(STORE_CONF *conf)
@@ -98,7 +123,7 @@ void    store_conf_defaults(STORE_CONF *conf)
     conf->prefix = "la:";
     conf->history_max = 32;
     state_policy_defaults(&conf->policy);
-    conf->max_retries = 32;
+    conf->max_retries = 64;
     conf->events_maxlen = 100000;
     conf->tombstone_ttl = 90 * 86400;
 }
@@ -138,6 +163,21 @@ int     store_address_key(const STORE *store, const char *key, char *buf, size_t
     int     n = snprintf(buf, len, "%sa:{%s}", store->prefix, key);
 
     return (n > 0 && (size_t) n < len ? 0 : -1);
+}
+
+/* store_backoff - a random pause after a write conflict, longer each time */
+
+static void store_backoff(int attempt)
+{
+    static _Thread_local unsigned seed;
+    long    cap = 200L << (attempt < 7 ? attempt : 7);	/* microseconds */
+    struct timespec ts;
+
+    if (seed == 0)
+	seed = (unsigned) (uintptr_t) &seed ^ (unsigned) time(NULL);
+    ts.tv_sec = 0;
+    ts.tv_nsec = (rand_r(&seed) % cap) * 1000L;
+    nanosleep(&ts, NULL);
 }
 
 /* store_version_text - a version as the record writes it (base 36, 0 = "") */
@@ -280,11 +320,145 @@ static int store_read(STORE *store, redisContext *c, STORE_GROUP *groups, size_t
     return (0);
 }
 
-/* store_write - pipeline the compare-and-set of every changed group */
+/* One script call under construction: argv strings it owns. */
+typedef struct {
+    const char *argv[64];
+    size_t  argl[64];
+    char   *owned[64];
+    int     argc;
+    int     nkeys;
+} STORE_CALL;
+
+static void call_add(STORE_CALL *call, const char *text, size_t len, bool copy)
+{
+    if (call->argc >= 64)
+	return;
+    if (copy) {
+	char   *dup = malloc(len + 1);
+
+	if (dup == NULL)
+	    return;
+	memcpy(dup, text, len);
+	dup[len] = 0;
+	call->owned[call->argc] = dup;
+	text = dup;
+    }
+    call->argv[call->argc] = text;
+    call->argl[call->argc] = len;
+    call->argc++;
+}
+
+static void call_str(STORE_CALL *call, const char *text)
+{
+    call_add(call, text, strlen(text), true);
+}
+
+static void call_free(STORE_CALL *call)
+{
+    for (int i = 0; i < call->argc; i++)
+	free(call->owned[i]);
+    memset(call, 0, sizeof(*call));
+}
+
+/* store_call_build - EVALSHA with the record, indexes, event and KPI */
+
+static int store_call_build(STORE *store, STORE_GROUP *grp, const EVIDENCE *items,
+			            const STORE_RESULT *results, const char *value,
+			            size_t vlen, STORE_CALL *call)
+{
+    const RECORD *rec = &grp->doc->rec;
+    const EVIDENCE *last = NULL;
+    char    buf[256], nk[16], nev[16];
+    const char *kpi_fields[32];
+    char    kpi_keys[32][64];
+    char    fields[32][200];
+    int     nkpi = 0;
+
+    memset(call, 0, sizeof(*call));
+    for (size_t k = 0; k < grp->nitems && nkpi < 32; k++) {
+	const EVIDENCE *ev = items + grp->items[k];
+	char    dept[40], owner[72], event[40];
+	struct tm tm;
+
+	if (results[grp->items[k]].duplicate)
+	    continue;
+	last = ev;
+	localtime_r(&ev->when, &tm);
+	snprintf(kpi_keys[nkpi], sizeof(kpi_keys[nkpi]), "%skpi:%04d-%02d", store->prefix,
+		 tm.tm_year + 1900, tm.tm_mon + 1);
+	store_field(dept, sizeof(dept), ev->department[0] ? ev->department : rec->department);
+	store_field(owner, sizeof(owner), ev->owner[0] ? ev->owner : rec->owner);
+	store_field(event, sizeof(event), ev->event);
+	snprintf(fields[nkpi], sizeof(fields[nkpi]), "%s|%s|%s|%s", dept, owner, event,
+		 evidence_kind_name(ev->kind));
+	kpi_fields[nkpi] = fields[nkpi];
+	nkpi++;
+    }
+    call_str(call, "EVALSHA");
+    call_str(call, store->cas.sha);
+    snprintf(nk, sizeof(nk), "%d", 4 + nkpi);
+    call_str(call, nk);
+    /* KEYS */
+    call_str(call, grp->key);
+    snprintf(buf, sizeof(buf), "%sidx:valid", store->prefix);
+    call_str(call, buf);
+    snprintf(buf, sizeof(buf), "%sidx:risky", store->prefix);
+    call_str(call, buf);
+    snprintf(buf, sizeof(buf), "%sevents", store->prefix);
+    call_str(call, buf);
+    for (int i = 0; i < nkpi; i++)
+	call_str(call, kpi_keys[i]);
+    /* ARGV */
+    call_str(call, grp->expect);
+    call_add(call, value, vlen, true);
+    call_str(call, grp->address);
+    if (rec->validity == VAL_VALID && !rec->stale && grp->doc->forgotten == 0)
+	snprintf(buf, sizeof(buf), "%lld", (long long) rec->last_positive);
+    else
+	buf[0] = 0;
+    call_str(call, buf);
+    if (rec->validity == VAL_RISKY)
+	snprintf(buf, sizeof(buf), "%lld", (long long) rec->last_bounce);
+    else
+	buf[0] = 0;
+    call_str(call, buf);
+    snprintf(buf, sizeof(buf), "%ld", store->conf.events_maxlen);
+    call_str(call, buf);
+    if (grp->changed & (STATE_CHANGED_VALIDITY | STATE_CHANGED_STALE
+			| STATE_CHANGED_SUPPRESSION)) {
+	snprintf(nev, sizeof(nev), "%d", 16);
+	call_str(call, nev);
+	call_str(call, "address");
+	call_str(call, grp->address);
+	call_str(call, "validity");
+	call_str(call, state_validity_name(rec->validity));
+	call_str(call, "stale");
+	call_str(call, rec->stale ? "1" : "0");
+	call_str(call, "suppression");
+	snprintf(buf, sizeof(buf), "%u", rec->suppression);
+	call_str(call, buf);
+	call_str(call, "reason");
+	call_str(call, rec->reason[0] ? rec->reason : "-");
+	call_str(call, "cause");
+	call_str(call, last ? evidence_kind_name(last->kind) : "sweep");
+	call_str(call, "contact");
+	call_str(call, rec->contact[0] ? rec->contact : "-");
+	call_str(call, "when");
+	snprintf(buf, sizeof(buf), "%lld", (long long) rec->updated);
+	call_str(call, buf);
+    } else {
+	call_str(call, "0");
+    }
+    for (int i = 0; i < nkpi; i++)
+	call_str(call, kpi_fields[i]);
+    return (call->argc < 64 ? 0 : -1);
+}
+
+/* store_write - pipeline one atomic script call for every changed group */
 
 static int store_write(STORE *store, redisContext *c, STORE_GROUP *groups, size_t ng,
-		               STORE_RESULT *results, bool *conflicts, char *err,
-		               size_t errlen)
+		               const EVIDENCE *items, STORE_RESULT *results,
+		               bool *conflicts, char *err, size_t errlen)
 {
     size_t  sent = 0;
     char   *value = malloc(RECORD_TEXT_MAX);
@@ -300,30 +474,22 @@ static int store_write(STORE *store, redisContext *c, STORE_GROUP *groups, size_
     }
     for (size_t g = 0; g < ng; g++) {
 	STORE_GROUP *grp = groups + g;
-	const char *argv[6];
-	size_t  argl[6];
-	char    nk[] = "1";
+	STORE_CALL call;
 	int     len;
 
 	if (grp->done || grp->failed)
 	    continue;
 	grp->doc->version++;
-	if ((len = record_encode(grp->doc, value, RECORD_TEXT_MAX)) < 0) {
+	if ((len = record_encode(grp->doc, value, RECORD_TEXT_MAX)) < 0
+	    || store_call_build(store, grp, items, results, value, (size_t) len, &call) < 0) {
 	    log_error("store: the record of %s does not fit; its evidence is not stored",
 		      grp->address);
 	    grp->failed = true;
+	    grp->doc->version--;
 	    continue;
 	}
-	argv[0] = "EVALSHA";
-	argv[1] = store->cas.sha;
-	argv[2] = nk;
-	argv[3] = grp->key;
-	argv[4] = grp->expect;
-	argv[5] = value;
-	for (int i = 0; i < 5; i++)
-	    argl[i] = strlen(argv[i]);
-	argl[5] = (size_t) len;
-	redisAppendCommandArgv(c, 6, argv, argl);
+	redisAppendCommandArgv(c, call.argc, call.argv, call.argl);
+	call_free(&call);
 	queued[g] = true;
 	sent++;
     }
@@ -365,121 +531,6 @@ static int store_write(STORE *store, redisContext *c, STORE_GROUP *groups, size_
     return (status);
 }
 
-/* store_derived - KPI counters, indexes, events for what was written */
-
-static int store_derived(STORE *store, redisContext *c, STORE_GROUP *groups, size_t ng,
-			         const EVIDENCE *items, const STORE_RESULT *results,
-			         char *err, size_t errlen)
-{
-    size_t  queued = 0;
-    char    kpikey[128], field[256], events[128], valid[128], risky[128], maxlen[24];
-    char    score[24];
-
-    snprintf(events, sizeof(events), "%sevents", store->prefix);
-    snprintf(valid, sizeof(valid), "%sidx:valid", store->prefix);
-    snprintf(risky, sizeof(risky), "%sidx:risky", store->prefix);
-    snprintf(maxlen, sizeof(maxlen), "%ld", store->conf.events_maxlen);
-    for (size_t g = 0; g < ng; g++) {
-	STORE_GROUP *grp = groups + g;
-	const RECORD *rec;
-	const EVIDENCE *last = NULL;
-
-	if (!grp->done || grp->changed == 0 || grp->doc == NULL)
-	    continue;
-	rec = &grp->doc->rec;
-	for (size_t k = 0; k < grp->nitems; k++) {
-	    const EVIDENCE *ev = items + grp->items[k];
-	    char    dept[40], owner[72], event[40];
-	    struct tm tm;
-	    const char *argv[4];
-
-	    if (results[grp->items[k]].duplicate)
-		continue;
-	    last = ev;
-	    localtime_r(&ev->when, &tm);
-	    snprintf(kpikey, sizeof(kpikey), "%skpi:%04d-%02d", store->prefix,
-		     tm.tm_year + 1900, tm.tm_mon + 1);
-	    store_field(dept, sizeof(dept), ev->department[0] ? ev->department : rec->department);
-	    store_field(owner, sizeof(owner), ev->owner[0] ? ev->owner : rec->owner);
-	    store_field(event, sizeof(event), ev->event);
-	    snprintf(field, sizeof(field), "%s|%s|%s|%s", dept, owner, event,
-		     evidence_kind_name(ev->kind));
-	    argv[0] = "HINCRBY";
-	    argv[1] = kpikey;
-	    argv[2] = field;
-	    argv[3] = "1";
-	    redisAppendCommandArgv(c, 4, argv, NULL);
-	    queued++;
-	}
-	/* indexes: valid by last positive proof, risky by last bounce */
-	{
-	    const char *argv[4];
-
-	    if (rec->validity == VAL_VALID && !rec->stale) {
-		snprintf(score, sizeof(score), "%lld", (long long) rec->last_positive);
-		argv[0] = "ZADD", argv[1] = valid, argv[2] = score, argv[3] = grp->address;
-	    } else {
-		argv[0] = "ZREM", argv[1] = valid, argv[2] = grp->address;
-	    }
-	    redisAppendCommandArgv(c, argv[0][1] == 'A' ? 4 : 3, argv, NULL);
-	    if (rec->validity == VAL_RISKY) {
-		snprintf(score, sizeof(score), "%lld", (long long) rec->last_bounce);
-		argv[0] = "ZADD", argv[1] = risky, argv[2] = score, argv[3] = grp->address;
-	    } else {
-		argv[0] = "ZREM", argv[1] = risky, argv[2] = grp->address;
-	    }
-	    redisAppendCommandArgv(c, argv[0][1] == 'A' ? 4 : 3, argv, NULL);
-	    queued += 2;
-	}
-	if (grp->changed & (STATE_CHANGED_VALIDITY | STATE_CHANGED_STALE
-			    | STATE_CHANGED_SUPPRESSION)) {
-	    char    supp[8], stale[4], when[24];
-	    const char *argv[22];
-	    int     a = 0;
-
-	    snprintf(supp, sizeof(supp), "%u", rec->suppression);
-	    snprintf(stale, sizeof(stale), "%d", rec->stale ? 1 : 0);
-	    snprintf(when, sizeof(when), "%lld", (long long) rec->updated);
-	    argv[a++] = "XADD";
-	    argv[a++] = events;
-	    argv[a++] = "MAXLEN";
-	    argv[a++] = "~";
-	    argv[a++] = maxlen;
-	    argv[a++] = "*";
-	    argv[a++] = "address";
-	    argv[a++] = grp->address;
-	    argv[a++] = "validity";
-	    argv[a++] = state_validity_name(rec->validity);
-	    argv[a++] = "stale";
-	    argv[a++] = stale;
-	    argv[a++] = "suppression";
-	    argv[a++] = supp;
-	    argv[a++] = "reason";
-	    argv[a++] = rec->reason[0] ? rec->reason : "-";
-	    argv[a++] = "cause";
-	    argv[a++] = last ? evidence_kind_name(last->kind) : "sweep";
-	    argv[a++] = "contact";
-	    argv[a++] = rec->contact[0] ? rec->contact : "-";
-	    argv[a++] = "when";
-	    argv[a++] = when;
-	    redisAppendCommandArgv(c, a, argv, NULL);
-	    queued++;
-	}
-    }
-    for (; queued > 0; queued--) {
-	redisReply *r;
-
-	if (redisGetReply(c, (void **) &r) != REDIS_OK || r == NULL) {
-	    snprintf(err, errlen, "Redis: %s", c->errstr);
-	    return (-1);
-	}
-	if (r->type == REDIS_REPLY_ERROR)
-	    log_warn("store: %s", r->str);
-	freeReplyObject(r);
-    }
-    return (0);
-}
-
 int     store_apply(STORE *store, const EVIDENCE *items, size_t n, time_t now,
 		            STORE_RESULT *results, char *err, size_t errlen)
 {
@@ -508,14 +559,16 @@ int     store_apply(STORE *store, const EVIDENCE *items, size_t n, time_t now,
 	return (-1);
     }
     for (int attempt = 0; conflicts && attempt <= store->conf.max_retries; attempt++) {
+	if (attempt > 0)
+	    store_backoff(attempt);
 	if (store_read(store, c, groups, ng, items, results, now, err, errlen) < 0
-	    || store_write(store, c, groups, ng, results, &conflicts, err, errlen) < 0) {
+	    || store_write(store, c, groups, ng, items, results, &conflicts, err, errlen) < 0) {
 	    status = -1;
 	    break;
 	}
     }
-    if (status == 0 && store_derived(store, c, groups, ng, items, results, err, errlen) < 0)
-	status = -1;
+    if (status == 0 && conflicts)
+	log_warn("store: gave up after %d write conflicts in a row", store->conf.max_retries);
     rpool_put(store->pool, c, status < 0);
     for (size_t i = 0; i < n; i++) {
 	if (!results[i].stored && status == 0) {
@@ -711,13 +764,11 @@ static int store_sweep_index(STORE *store, const char *index, time_t max_score,
 	    bool    conflicts = true;
 
 	    for (int attempt = 0; conflicts && attempt <= store->conf.max_retries; attempt++)
-		if (store_read(store, c, groups, n, NULL, NULL, now, err, errlen) < 0
-		    || store_write(store, c, groups, n, NULL, &conflicts, err, errlen) < 0) {
+		if ((attempt > 0 ? store_backoff(attempt) : (void) 0), store_read(store, c, groups, n, NULL, NULL, now, err, errlen) < 0
+		    || store_write(store, c, groups, n, NULL, NULL, &conflicts, err, errlen) < 0) {
 		    status = -1;
 		    break;
 		}
-	    if (status == 0)
-		status = store_derived(store, c, groups, n, NULL, NULL, err, errlen);
 	}
 	for (size_t i = 0; i < n; i++) {
 	    stats->examined++;

@@ -25,7 +25,7 @@ typedef struct {
     const char *prefix;			/* every key starts with it: "la:" */
     size_t  history_max;		/* evidence items kept an address: 32 */
     STATE_POLICY policy;
-    int     max_retries;		/* compare-and-set conflicts: 32 */
+    int     max_retries;		/* compare-and-set conflicts: 64 */
     long    events_maxlen;		/* the event stream, about: 100000 */
     time_t  tombstone_ttl;		/* a forgotten address: 90 days */
 } STORE_CONF;

@@ -157,8 +157,10 @@ static void *writer(void *arg)
 
 	snprintf(seed, sizeof(seed), "race %d", w->base + i);
 	ev = ev_make(EV_SENT, T0 + w->base + i, "race@mail.ru", seed);
-	if (store_apply(w->store, &ev, 1, T0, NULL, err, sizeof(err)) < 0)
-	    w->failures++;
+	if (store_apply(w->store, &ev, 1, T0, NULL, err, sizeof(err)) < 0) {
+	    if (w->failures++ == 0)
+		fprintf(stderr, "# writer %d: %s\n", w->base, err);
+	}
     }
     return (NULL);
 }
@@ -175,10 +177,21 @@ static void many_writers_lose_nothing(void **state)
 
     for (int p = 0; p < 3; p++) {
 	if ((kids[p] = fork()) == 0) {
-	    RPOOL  *cpool = new_pool(2);
-	    STORE  *cstore = new_store(cpool);
-	    WRITER  cw = {cstore, 100000 * (p + 1), 0};
+	    /* no cmocka asserts in a child: they would jump into its copy of the runner */
+	    RPOOL_CONF rc;
+	    STORE_CONF sc;
+	    char    err[256];
+	    RPOOL  *cpool;
+	    STORE  *cstore;
+	    WRITER  cw;
 
+	    rpool_conf_defaults(&rc);
+	    rc.server = fx.server;
+	    store_conf_defaults(&sc);
+	    if ((cpool = rpool_new(&rc, err, sizeof(err))) == NULL
+		|| (cstore = store_new(cpool, &sc, err, sizeof(err))) == NULL)
+		_exit(2);
+	    cw = (WRITER) {cstore, 100000 * (p + 1), 0};
 	    writer(&cw);
 	    _exit(cw.failures ? 1 : 0);
 	}
