@@ -350,5 +350,6 @@ const CTL_COMMAND ctl_store_commands[] = {
     {"undo", ctl_undo, "undo ADDRESS EVIDENCE-ID"},
     {"forget", ctl_forget, "forget ADDRESS"},
     {"sweep", ctl_sweep, "sweep"},
+    {"journal", ctl_journal, "journal replay"},
     {NULL, NULL, NULL},
 };
