@@ -531,13 +531,32 @@ static int store_write(STORE *store, redisContext *c, STORE_GROUP *groups, size_
     return (status);
 }
 
+/* store_settle - read, apply and write until no group has a conflict */
+
+static int store_settle(STORE *store, redisContext *c, STORE_GROUP *groups, size_t ng,
+			        const EVIDENCE *items, STORE_RESULT *results, time_t now,
+			        char *err, size_t errlen)
+{
+    bool    conflicts = true;
+
+    for (int attempt = 0; conflicts && attempt <= store->conf.max_retries; attempt++) {
+	if (attempt > 0)
+	    store_backoff(attempt);
+	if (store_read(store, c, groups, ng, items, results, now, err, errlen) < 0
+	    || store_write(store, c, groups, ng, items, results, &conflicts, err, errlen) < 0)
+	    return (-1);
+    }
+    if (conflicts)
+	log_warn("store: gave up after %d write conflicts in a row", store->conf.max_retries);
+    return (0);
+}
+
 int     store_apply(STORE *store, const EVIDENCE *items, size_t n, time_t now,
 		            STORE_RESULT *results, char *err, size_t errlen)
 {
     STORE_GROUP *groups;
     size_t  ng;
     redisContext *c;
-    bool    conflicts = true;
     int     status = 0;
     STORE_RESULT *own = NULL;
 
@@ -558,17 +577,7 @@ int     store_apply(STORE *store, const EVIDENCE *items, size_t n, time_t now,
 	free(own);
 	return (-1);
     }
-    for (int attempt = 0; conflicts && attempt <= store->conf.max_retries; attempt++) {
-	if (attempt > 0)
-	    store_backoff(attempt);
-	if (store_read(store, c, groups, ng, items, results, now, err, errlen) < 0
-	    || store_write(store, c, groups, ng, items, results, &conflicts, err, errlen) < 0) {
-	    status = -1;
-	    break;
-	}
-    }
-    if (status == 0 && conflicts)
-	log_warn("store: gave up after %d write conflicts in a row", store->conf.max_retries);
+    status = store_settle(store, c, groups, ng, items, results, now, err, errlen);
     rpool_put(store->pool, c, status < 0);
     for (size_t i = 0; i < n; i++) {
 	if (!results[i].stored && status == 0) {
@@ -726,8 +735,9 @@ int     store_forget(STORE *store, const char *key, time_t now, size_t *events_r
 
 /* store_sweep_index - refresh the addresses an index names up to a score */
 
-static int store_sweep_index(STORE *store, const char *index, time_t max_score,
-			             time_t now, STORE_SWEEP *stats, char *err, size_t errlen)
+static int store_sweep_index(STORE *store, const char *index, bool risky_index,
+			             time_t max_score, time_t now, STORE_SWEEP *stats,
+			             char *err, size_t errlen)
 {
     redisContext *c;
     redisReply *r;
@@ -760,24 +770,15 @@ static int store_sweep_index(STORE *store, const char *index, time_t max_score,
 				  sizeof(groups[i].key)) < 0)
 		groups[i].failed = true;
 	}
-	{
-	    bool    conflicts = true;
-
-	    for (int attempt = 0; conflicts && attempt <= store->conf.max_retries; attempt++)
-		if ((attempt > 0 ? store_backoff(attempt) : (void) 0), store_read(store, c, groups, n, NULL, NULL, now, err, errlen) < 0
-		    || store_write(store, c, groups, n, NULL, NULL, &conflicts, err, errlen) < 0) {
-		    status = -1;
-		    break;
-		}
-	}
+	status = store_settle(store, c, groups, n, NULL, NULL, now, err, errlen);
 	for (size_t i = 0; i < n; i++) {
 	    stats->examined++;
 	    if (groups[i].done && groups[i].changed) {
 		stats->changed++;
 		if (groups[i].doc->rec.stale)
 		    stats->stale++;
-		if (groups[i].doc->rec.validity != VAL_RISKY)
-		    stats->decayed += strcmp(index + strlen(index) - 5, "risky") == 0;
+		if (risky_index && groups[i].doc->rec.validity != VAL_RISKY)
+		    stats->decayed++;
 	    }
 	}
 	rpool_put(store->pool, c, status < 0);
@@ -802,8 +803,8 @@ int     store_sweep(STORE *store, time_t now, STORE_SWEEP *stats, char *err, siz
 	youngest = p->stale_age_other;
     snprintf(valid, sizeof(valid), "%sidx:valid", store->prefix);
     snprintf(risky, sizeof(risky), "%sidx:risky", store->prefix);
-    if (store_sweep_index(store, valid, now - youngest, now, stats, err, errlen) < 0
-	|| store_sweep_index(store, risky, now - p->soft_window, now, stats, err, errlen) < 0)
+    if (store_sweep_index(store, valid, false, now - youngest, now, stats, err, errlen) < 0
+	|| store_sweep_index(store, risky, true, now - p->soft_window, now, stats, err, errlen) < 0)
 	return (-1);
     return (0);
 }
