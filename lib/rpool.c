@@ -21,7 +21,9 @@
  *	for one short exchange and gives it back.
  *
  *	rpool_new() checks the configuration (it connects lazily).
- *	rpool_get() returns an idle connection, or opens a new one while
+ *	rpool_get() returns an idle connection (one the server closed while
+ *	it was idle, which poll() shows readable, is dropped: after a Redis
+ *	restart the first command does not fail), or opens a new one while
  *	fewer than `size' exist, or waits (at most the command timeout) for
  *	one to come back.  A new connection gets the connect timeout, then
  *	the command timeout on its socket (hiredis 0.14 keeps only the
@@ -55,6 +57,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -250,6 +253,16 @@ static redisContext *rpool_connect(RPOOL *pool, char *err, size_t errlen)
 
 /* rpool_get - borrow a connection */
 
+/* rpool_idle_dead - an idle connection with something to read is closed */
+
+static bool rpool_idle_dead(const redisContext *c)
+{
+    struct pollfd pfd = {.fd = c->fd,.events = POLLIN};
+
+    /* Nothing was asked on an idle connection: readable means EOF or RST. */
+    return (c->err != 0 || poll(&pfd, 1, 0) != 0);
+}
+
 redisContext *rpool_get(RPOOL *pool, char *err, size_t errlen)
 {
     redisContext *c = NULL;
@@ -267,8 +280,15 @@ redisContext *rpool_get(RPOOL *pool, char *err, size_t errlen)
     for (;;) {
 	if (pool->nidle > 0) {
 	    c = pool->idle[--pool->nidle];
-	    pthread_mutex_unlock(&pool->lock);
-	    return (c);
+	    if (!rpool_idle_dead(c)) {
+		pthread_mutex_unlock(&pool->lock);
+		return (c);
+	    }
+	    /* The server closed it while it was idle (restart, timeout). */
+	    redisFree(c);
+	    c = NULL;
+	    pool->nopen--;
+	    continue;
 	}
 	if (pool->nopen < pool->conf.size)
 	    break;

@@ -16,22 +16,32 @@
  *				size_t *events_removed, char *err, size_t errlen)
  *	int	store_sweep(STORE *store, time_t now, STORE_SWEEP *stats,
  *				char *err, size_t errlen)
+ *	int	store_kpi(STORE *store, const char *month, STORE_KPI_FN fn,
+ *				void *ctx, char *err, size_t errlen)
+ *	unsigned store_bucket(const char *key)
+ *	int	store_address_key(const STORE *store, const char *key,
+ *				char *buf, size_t len)
  *	void	store_free(STORE *store)
  * DESCRIPTION
- *	The one place where evidence becomes state.  Keys (PREFIX is
- *	RedisKeyPrefix; {...} is a Redis Cluster hash tag):
+ *	The one place where evidence becomes state.  Addresses are spread
+ *	over STORE_BUCKETS buckets by a hash of the address; B is the
+ *	bucket in hex, and {bB} a Redis Cluster hash tag, so that an
+ *	address's record, its bucket's KPI counters and its bucket's event
+ *	stream live in one slot and one Lua script can change them together
+ *	(PREFIX is RedisKeyPrefix):
  *
- *	PREFIXa:{ADDRESS}	the address's record, history and base
- *				(record.c), one string: every per-address
- *				operation touches this one key
- *	PREFIXkpi:YYYY-MM	KPI counters of a month (local time): hash,
- *				field "department|owner|event|kind"
- *	PREFIXevents		the event stream (XADD, capped): one entry a
- *				change of validity, staleness or suppression
- *	PREFIXidx:valid		sorted set: valid addresses by last positive
- *				proof (the sweep finds the stale ones here)
- *	PREFIXidx:risky		sorted set: risky addresses by last bounce
- *				(the sweep finds those whose bounces decayed)
+ *	PREFIXa:{bB}ADDRESS	the address's record, history and base
+ *				(record.c), one string
+ *	PREFIXkpi:{bB}:YYYY-MM	KPI counters of a month (local time): hash,
+ *				field "department|owner|event|kind"; a
+ *				report adds up the buckets (store_kpi())
+ *	PREFIXevents:{bB}	the bucket's event stream (XADD, capped at
+ *				about events_maxlen / STORE_BUCKETS): one
+ *				entry a change of validity, staleness or
+ *				suppression
+ *
+ *	There is no index: store_sweep() walks the records with SCAN (a
+ *	sorted set would cost more memory an address than the record).
  *
  *	store_apply() stores a batch of evidence.  It reads every address
  *	of the batch in one pipeline, applies the items with record_add()
@@ -42,8 +52,9 @@
  *	applied again after a short random pause that doubles each time
  *	(at most max_retries times).  So many threads and
  *	processes can write evidence for one address and none is lost.
- *	The KPI counters, the indexes and the event stream follow in a third
- *	pipeline, only for items that were new.  results[i] says what
+ *	The same script counts the new items in the KPI counters and adds
+ *	an event when validity, staleness or suppression changed, so that a
+ *	write is counted exactly when it happens.  results[i] says what
  *	happened to item i.  It returns 0 when every item is stored, -1
  *	otherwise (Redis down or failing): the caller journals the items
  *	whose results[i].stored is false.  A record that does not decode is
@@ -55,8 +66,9 @@
  *	a journal replay) cannot bring it back; it leaves the indexes, and
  *	its entries are deleted from the event stream.  The KPI counters
  *	hold no address and stay.  store_sweep() applies what time alone
- *	changes (staleness, decay of soft bounces) to the addresses the
- *	indexes name, and emits the events.
+ *	changes (staleness, decay of soft bounces) to every record, and
+ *	emits the events.  store_kpi() adds up a month's KPI counters over
+ *	the buckets and calls fn once a field, in field order.
  * THREADS
  *	A STORE may be shared by threads: it borrows a connection from the
  *	pool for each call.
@@ -84,34 +96,30 @@ struct STORE {
 
  /*
   * One atomic write: compare-and-set on the record's version (the second
-  * field of its first line), and with it the indexes, the event and the
-  * KPI counters, so that a write is counted exactly when it happens.
-  * KEYS: the address key, idx:valid, idx:risky, events, then one KPI hash
-  * per new item.  ARGV: the version read ("" when the key was absent), the
-  * new value, the address, the valid score ("" to remove), the risky score
-  * ("" to remove), the stream's MAXLEN, the number of event fields (0: no
-  * event) and the fields, then one KPI field per KPI key.  1 written, 0
-  * someone else wrote first (read again, apply again).
+  * field of its first line), and with it the event and the KPI counters,
+  * so that a write is counted exactly when it happens.  Every key is in
+  * the address's bucket (one slot).  KEYS: the address key, the bucket's
+  * events, then one KPI hash per new item.  ARGV: the version read (""
+  * when the key was absent), the new value, the stream's MAXLEN, the
+  * number of event fields (0: no event) and the fields, then one KPI
+  * field per KPI key.  1 written, 0 someone else wrote first (read again,
+  * apply again).
   */
 static const char store_cas_lua[] =
 "local cur = redis.call('GET', KEYS[1])\n"
 "local ver = ''\n"
-"if cur then ver = string.match(cur, '^R2|([0-9a-z]*)|') or '?' end\n"
+"if cur then ver = string.match(cur, '^R%d|([0-9a-z]*)|') or '?' end\n"
 "if ver ~= ARGV[1] then return 0 end\n"
 "redis.call('SET', KEYS[1], ARGV[2])\n"
-"if ARGV[4] ~= '' then redis.call('ZADD', KEYS[2], ARGV[4], ARGV[3])\n"
-"else redis.call('ZREM', KEYS[2], ARGV[3]) end\n"
-"if ARGV[5] ~= '' then redis.call('ZADD', KEYS[3], ARGV[5], ARGV[3])\n"
-"else redis.call('ZREM', KEYS[3], ARGV[3]) end\n"
-"local n = tonumber(ARGV[7])\n"
-"local i = 8\n"
+"local n = tonumber(ARGV[4])\n"
+"local i = 5\n"
 "if n > 0 then\n"
-"  local args = {'XADD', KEYS[4], 'MAXLEN', '~', ARGV[6], '*'}\n"
+"  local args = {'XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*'}\n"
 "  for j = 0, n - 1 do args[#args + 1] = ARGV[i + j] end\n"
 "  redis.call(unpack(args))\n"
 "  i = i + n\n"
 "end\n"
-"for k = 5, #KEYS do\n"
+"for k = 3, #KEYS do\n"
 "  redis.call('HINCRBY', KEYS[k], ARGV[i], 1)\n"
 "  i = i + 1\n"
 "end\n"
@@ -158,11 +166,30 @@ const STORE_CONF *store_conf(const STORE *store)
     return (&store->conf);
 }
 
+/* store_bucket - which bucket an address is in (FNV-1a) */
+
+unsigned store_bucket(const char *key)
+{
+    uint32_t h = 2166136261u;
+
+    for (const unsigned char *cp = (const unsigned char *) key; *cp; cp++)
+	h = (h ^ *cp) * 16777619u;
+    return (h % STORE_BUCKETS);
+}
+
 int     store_address_key(const STORE *store, const char *key, char *buf, size_t len)
 {
-    int     n = snprintf(buf, len, "%sa:{%s}", store->prefix, key);
+    int     n = snprintf(buf, len, "%sa:{b%x}%s", store->prefix, store_bucket(key), key);
 
     return (n > 0 && (size_t) n < len ? 0 : -1);
+}
+
+/* store_bucket_key - PREFIXname:{bB}SUFFIX */
+
+static void store_bucket_key(const STORE *store, const char *name, unsigned bucket,
+			             const char *suffix, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s%s:{b%x}%s", store->prefix, name, bucket, suffix);
 }
 
 /* store_backoff - a random pause after a write conflict, longer each time */
@@ -212,7 +239,9 @@ typedef struct {
     size_t *items;			/* indexes into the batch */
     size_t  nitems;
     RECORD_DOC *doc;			/* as read, then as written */
+    unsigned bucket;
     unsigned changed;
+    VALIDITY before;			/* validity as read (the sweep) */
     bool    done;
     bool    failed;
     char    expect[16];			/* the version read */
@@ -237,6 +266,7 @@ static STORE_GROUP *store_group(STORE *store, const EVIDENCE *items, size_t n,
 		break;
 	if (k == g) {
 	    groups[g].address = items[i].address;
+	    groups[g].bucket = store_bucket(items[i].address);
 	    if ((groups[g].items = calloc(n, sizeof(size_t))) == NULL
 		|| store_address_key(store, items[i].address, groups[g].key,
 				     sizeof(groups[g].key)) < 0)
@@ -295,6 +325,7 @@ static int store_read(STORE *store, redisContext *c, STORE_GROUP *groups, size_t
 	if (grp->failed)
 	    continue;
 	store_version_text(grp->doc->version, grp->expect);
+	grp->before = grp->doc->rec.validity;
 	grp->changed = 0;
 	if (grp->nitems == 0 && grp->doc->rec.updated > 0 && grp->doc->forgotten == 0) {
 	    /* a sweep: only what time changes */
@@ -320,27 +351,35 @@ static int store_read(STORE *store, redisContext *c, STORE_GROUP *groups, size_t
     return (0);
 }
 
-/* One script call under construction: argv strings it owns. */
+/*
+  * One script call under construction.  Short arguments are copied into
+  * the arena; the record value is referenced (it outlives the call, and
+  * redisAppendCommandArgv() copies everything into its output buffer).
+  */
+#define STORE_CALL_ARGS		64
+#define STORE_CALL_ARENA	8192
+
 typedef struct {
-    const char *argv[64];
-    size_t  argl[64];
-    char   *owned[64];
+    const char *argv[STORE_CALL_ARGS];
+    size_t  argl[STORE_CALL_ARGS];
     int     argc;
-    int     nkeys;
+    size_t  used;
+    bool    overflow;
+    char    arena[STORE_CALL_ARENA];
 } STORE_CALL;
 
 static void call_add(STORE_CALL *call, const char *text, size_t len, bool copy)
 {
-    if (call->argc >= 64)
+    if (call->argc >= STORE_CALL_ARGS || (copy && call->used + len + 1 > STORE_CALL_ARENA)) {
+	call->overflow = true;
 	return;
+    }
     if (copy) {
-	char   *dup = malloc(len + 1);
+	char   *dup = call->arena + call->used;
 
-	if (dup == NULL)
-	    return;
 	memcpy(dup, text, len);
 	dup[len] = 0;
-	call->owned[call->argc] = dup;
+	call->used += len + 1;
 	text = dup;
     }
     call->argv[call->argc] = text;
@@ -353,13 +392,6 @@ static void call_str(STORE_CALL *call, const char *text)
     call_add(call, text, strlen(text), true);
 }
 
-static void call_free(STORE_CALL *call)
-{
-    for (int i = 0; i < call->argc; i++)
-	free(call->owned[i]);
-    memset(call, 0, sizeof(*call));
-}
-
 /* store_call_build - EVALSHA with the record, indexes, event and KPI */
 
 static int store_call_build(STORE *store, STORE_GROUP *grp, const EVIDENCE *items,
@@ -368,13 +400,15 @@ static int store_call_build(STORE *store, STORE_GROUP *grp, const EVIDENCE *item
 {
     const RECORD *rec = &grp->doc->rec;
     const EVIDENCE *last = NULL;
-    char    buf[256], nk[16], nev[16];
+    char    buf[256], nk[16], nev[16], month[24];
     const char *kpi_fields[32];
-    char    kpi_keys[32][64];
+    char    kpi_keys[32][160];
     char    fields[32][200];
     int     nkpi = 0;
 
-    memset(call, 0, sizeof(*call));
+    call->argc = 0;
+    call->used = 0;
+    call->overflow = false;
     for (size_t k = 0; k < grp->nitems && nkpi < 32; k++) {
 	const EVIDENCE *ev = items + grp->items[k];
 	char    dept[40], owner[72], event[40];
@@ -384,8 +418,8 @@ static int store_call_build(STORE *store, STORE_GROUP *grp, const EVIDENCE *item
 	    continue;
 	last = ev;
 	localtime_r(&ev->when, &tm);
-	snprintf(kpi_keys[nkpi], sizeof(kpi_keys[nkpi]), "%skpi:%04d-%02d", store->prefix,
-		 tm.tm_year + 1900, tm.tm_mon + 1);
+	snprintf(month, sizeof(month), ":%04d-%02d", (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100);
+	store_bucket_key(store, "kpi", grp->bucket, month, kpi_keys[nkpi], sizeof(kpi_keys[nkpi]));
 	store_field(dept, sizeof(dept), ev->department[0] ? ev->department : rec->department);
 	store_field(owner, sizeof(owner), ev->owner[0] ? ev->owner : rec->owner);
 	store_field(event, sizeof(event), ev->event);
@@ -396,33 +430,18 @@ static int store_call_build(STORE *store, STORE_GROUP *grp, const EVIDENCE *item
     }
     call_str(call, "EVALSHA");
     call_str(call, store->cas.sha);
-    snprintf(nk, sizeof(nk), "%d", 4 + nkpi);
+    snprintf(nk, sizeof(nk), "%d", 2 + nkpi);
     call_str(call, nk);
     /* KEYS */
     call_str(call, grp->key);
-    snprintf(buf, sizeof(buf), "%sidx:valid", store->prefix);
-    call_str(call, buf);
-    snprintf(buf, sizeof(buf), "%sidx:risky", store->prefix);
-    call_str(call, buf);
-    snprintf(buf, sizeof(buf), "%sevents", store->prefix);
+    store_bucket_key(store, "events", grp->bucket, "", buf, sizeof(buf));
     call_str(call, buf);
     for (int i = 0; i < nkpi; i++)
 	call_str(call, kpi_keys[i]);
     /* ARGV */
     call_str(call, grp->expect);
-    call_add(call, value, vlen, true);
-    call_str(call, grp->address);
-    if (rec->validity == VAL_VALID && !rec->stale && grp->doc->forgotten == 0)
-	snprintf(buf, sizeof(buf), "%lld", (long long) rec->last_positive);
-    else
-	buf[0] = 0;
-    call_str(call, buf);
-    if (rec->validity == VAL_RISKY)
-	snprintf(buf, sizeof(buf), "%lld", (long long) rec->last_bounce);
-    else
-	buf[0] = 0;
-    call_str(call, buf);
-    snprintf(buf, sizeof(buf), "%ld", store->conf.events_maxlen);
+    call_add(call, value, vlen, false);
+    snprintf(buf, sizeof(buf), "%ld", store->conf.events_maxlen / STORE_BUCKETS + 1);
     call_str(call, buf);
     if (grp->changed & (STATE_CHANGED_VALIDITY | STATE_CHANGED_STALE
 			| STATE_CHANGED_SUPPRESSION)) {
@@ -451,7 +470,7 @@ static int store_call_build(STORE *store, STORE_GROUP *grp, const EVIDENCE *item
     }
     for (int i = 0; i < nkpi; i++)
 	call_str(call, kpi_fields[i]);
-    return (call->argc < 64 ? 0 : -1);
+    return (call->overflow ? -1 : 0);
 }
 
 /* store_write - pipeline one atomic script call for every changed group */
@@ -463,33 +482,34 @@ static int store_write(STORE *store, redisContext *c, STORE_GROUP *groups, size_
     size_t  sent = 0;
     char   *value = malloc(RECORD_TEXT_MAX);
     bool   *queued = calloc(ng ? ng : 1, sizeof(bool));
+    STORE_CALL *call = malloc(sizeof(*call));
+    bool    reload = false;
     int     status = 0;
 
     *conflicts = false;
-    if (value == NULL || queued == NULL) {
+    if (value == NULL || queued == NULL || call == NULL) {
 	free(value);
 	free(queued);
+	free(call);
 	snprintf(err, errlen, "out of memory");
 	return (-1);
     }
     for (size_t g = 0; g < ng; g++) {
 	STORE_GROUP *grp = groups + g;
-	STORE_CALL call;
 	int     len;
 
 	if (grp->done || grp->failed)
 	    continue;
 	grp->doc->version++;
 	if ((len = record_encode(grp->doc, value, RECORD_TEXT_MAX)) < 0
-	    || store_call_build(store, grp, items, results, value, (size_t) len, &call) < 0) {
+	    || store_call_build(store, grp, items, results, value, (size_t) len, call) < 0) {
 	    log_error("store: the record of %s does not fit; its evidence is not stored",
 		      grp->address);
 	    grp->failed = true;
 	    grp->doc->version--;
 	    continue;
 	}
-	redisAppendCommandArgv(c, call.argc, call.argv, call.argl);
-	call_free(&call);
+	redisAppendCommandArgv(c, call->argc, call->argv, call->argl);
 	queued[g] = true;
 	sent++;
     }
@@ -506,11 +526,9 @@ static int store_write(STORE *store, redisContext *c, STORE_GROUP *groups, size_
 	    break;
 	}
 	if (r->type == REDIS_REPLY_ERROR && strncmp(r->str, "NOSCRIPT", 8) == 0) {
-	    /* The script cache is empty (restart, failover): load it, try again. */
-	    redisReply *l = redisCommand(c, "SCRIPT LOAD %s", store->cas.body);
-
-	    if (l)
-		freeReplyObject(l);
+	    /* The script cache is empty (restart, failover): load it once the
+	     * other replies of the pipeline are read, then try again. */
+	    reload = true;
 	    grp->doc->version--;
 	    *conflicts = true;
 	} else if (r->type == REDIS_REPLY_INTEGER && r->integer == 1) {
@@ -526,8 +544,19 @@ static int store_write(STORE *store, redisContext *c, STORE_GROUP *groups, size_
 	}
 	freeReplyObject(r);
     }
+    if (reload && status == 0) {
+	redisReply *l = redisCommand(c, "SCRIPT LOAD %s", store->cas.body);
+
+	if (l == NULL) {
+	    snprintf(err, errlen, "Redis: %s", c->errstr);
+	    status = -1;
+	} else {
+	    freeReplyObject(l);
+	}
+    }
     free(value);
     free(queued);
+    free(call);
     return (status);
 }
 
@@ -653,9 +682,9 @@ static int store_command(redisContext *c, int argc, const char **argv,
 static int store_forget_events(STORE *store, redisContext *c, const char *key,
 			               size_t *removed, char *err, size_t errlen)
 {
-    char    events[128], start[64] = "-";
+    char    events[160], start[64] = "-";
 
-    snprintf(events, sizeof(events), "%sevents", store->prefix);
+    store_bucket_key(store, "events", store_bucket(key), "", events, sizeof(events));
     for (;;) {
 	const char *argv[6] = {"XRANGE", events, start, "+", "COUNT", "1000"};
 	redisReply *r;
@@ -673,7 +702,9 @@ static int store_forget_events(STORE *store, redisContext *c, const char *key,
 		continue;
 	    fields = entry->element[1];
 	    for (size_t f = 0; fields->type == REDIS_REPLY_ARRAY && f + 1 < fields->elements; f += 2) {
-		if (strcmp(fields->element[f]->str, "address") == 0
+		if (fields->element[f]->type == REDIS_REPLY_STRING
+		    && fields->element[f + 1]->type == REDIS_REPLY_STRING
+		    && strcmp(fields->element[f]->str, "address") == 0
 		    && strcmp(fields->element[f + 1]->str, key) == 0) {
 		    const char *del[3] = {"XDEL", events, entry->element[0]->str};
 
@@ -694,7 +725,7 @@ int     store_forget(STORE *store, const char *key, time_t now, size_t *events_r
 		             char *err, size_t errlen)
 {
     RECORD_DOC *doc = malloc(sizeof(*doc));
-    char    rkey[ADDR_ADDRESS_MAX + 64], value[512], ex[24], valid[128], risky[128];
+    char    rkey[ADDR_ADDRESS_MAX + 64], value[512], ex[24];
     redisContext *c;
     int     len, status = 0;
 
@@ -714,18 +745,12 @@ int     store_forget(STORE *store, const char *key, time_t now, size_t *events_r
     len = record_encode(doc, value, sizeof(value));
     free(doc);
     snprintf(ex, sizeof(ex), "%lld", (long long) store->conf.tombstone_ttl);
-    snprintf(valid, sizeof(valid), "%sidx:valid", store->prefix);
-    snprintf(risky, sizeof(risky), "%sidx:risky", store->prefix);
     if ((c = rpool_get(store->pool, err, errlen)) == NULL)
 	return (-1);
     {
 	const char *set[5] = {"SET", rkey, value, "EX", ex};
-	const char *zv[3] = {"ZREM", valid, key};
-	const char *zr[3] = {"ZREM", risky, key};
 
 	if (len < 0 || store_command(c, 5, set, NULL, err, errlen) < 0
-	    || store_command(c, 3, zv, NULL, err, errlen) < 0
-	    || store_command(c, 3, zr, NULL, err, errlen) < 0
 	    || store_forget_events(store, c, key, events_removed, err, errlen) < 0)
 	    status = -1;
     }
@@ -733,78 +758,177 @@ int     store_forget(STORE *store, const char *key, time_t now, size_t *events_r
     return (status);
 }
 
-/* store_sweep_index - refresh the addresses an index names up to a score */
+/* store_sweep_page - refresh the records one SCAN page names */
 
-static int store_sweep_index(STORE *store, const char *index, bool risky_index,
-			             time_t max_score, time_t now, STORE_SWEEP *stats,
-			             char *err, size_t errlen)
+static int store_sweep_page(STORE *store, redisContext *c, redisReply *keys, time_t now,
+			            STORE_SWEEP *stats, char *err, size_t errlen)
 {
-    redisContext *c;
-    redisReply *r;
-    char    max[24], offset[24];
-    size_t  from = 0;
-    int     status = 0;
+    STORE_GROUP *groups;
+    size_t  n = keys->elements, ng = 0, skip = strlen(store->prefix) + 2;
+    int     status;
 
-    snprintf(max, sizeof(max), "%lld", (long long) max_score);
-    for (;;) {
-	const char *argv[7] = {"ZRANGEBYSCORE", index, "-inf", max, "LIMIT", offset, "500"};
-	STORE_GROUP *groups;
-	size_t  n;
-
-	snprintf(offset, sizeof(offset), "%zu", from);
-	if ((c = rpool_get(store->pool, err, errlen)) == NULL)
-	    return (-1);
-	if (store_command(c, 7, argv, &r, err, errlen) < 0) {
-	    rpool_put(store->pool, c, c->err != 0);
-	    return (-1);
-	}
-	n = r->type == REDIS_REPLY_ARRAY ? r->elements : 0;
-	if (n == 0 || (groups = calloc(n, sizeof(*groups))) == NULL) {
-	    freeReplyObject(r);
-	    rpool_put(store->pool, c, false);
-	    return (0);
-	}
-	for (size_t i = 0; i < n; i++) {
-	    groups[i].address = r->element[i]->str;
-	    if (store_address_key(store, groups[i].address, groups[i].key,
-				  sizeof(groups[i].key)) < 0)
-		groups[i].failed = true;
-	}
-	status = store_settle(store, c, groups, n, NULL, NULL, now, err, errlen);
-	for (size_t i = 0; i < n; i++) {
-	    stats->examined++;
-	    if (groups[i].done && groups[i].changed) {
-		stats->changed++;
-		if (groups[i].doc->rec.stale)
-		    stats->stale++;
-		if (risky_index && groups[i].doc->rec.validity != VAL_RISKY)
-		    stats->decayed++;
-	    }
-	}
-	rpool_put(store->pool, c, status < 0);
-	store_groups_free(groups, n);
-	freeReplyObject(r);
-	if (status < 0 || n < 500)
-	    return (status);
-	from += 500;				/* unchanged ones stay in the index */
+    if (n == 0)
+	return (0);
+    if ((groups = calloc(n, sizeof(*groups))) == NULL) {
+	snprintf(err, errlen, "out of memory");
+	return (-1);
     }
+    for (size_t i = 0; i < n; i++) {
+	const redisReply *k = keys->element[i];
+	const char *brace;
+
+	/* PREFIXa:{bB}ADDRESS: the address follows the hash tag */
+	if (k->type != REDIS_REPLY_STRING || k->len <= skip
+	    || (brace = strchr(k->str + skip, '}')) == NULL || brace[1] == 0
+	    || strlen(k->str) >= sizeof(groups[ng].key))
+	    continue;
+	groups[ng].address = brace + 1;
+	groups[ng].bucket = store_bucket(brace + 1);
+	strcpy(groups[ng].key, k->str);
+	ng++;
+    }
+    status = store_settle(store, c, groups, ng, NULL, NULL, now, err, errlen);
+    for (size_t i = 0; i < ng; i++) {
+	stats->examined++;
+	if (groups[i].done && groups[i].changed) {
+	    stats->changed++;
+	    if (groups[i].doc->rec.stale)
+		stats->stale++;
+	    if (groups[i].before == VAL_RISKY && groups[i].doc->rec.validity != VAL_RISKY)
+		stats->decayed++;
+	}
+    }
+    store_groups_free(groups, ng);
+    return (status);
 }
 
 int     store_sweep(STORE *store, time_t now, STORE_SWEEP *stats, char *err, size_t errlen)
 {
-    char    valid[128], risky[128];
-    const STATE_POLICY *p = &store->conf.policy;
-    time_t  youngest = p->stale_age_sales;
+    char    match[128], cursor[32] = "0";
+    redisContext *c;
+    int     status = 0;
 
     memset(stats, 0, sizeof(*stats));
-    if (p->stale_age_service < youngest)
-	youngest = p->stale_age_service;
-    if (p->stale_age_other < youngest)
-	youngest = p->stale_age_other;
-    snprintf(valid, sizeof(valid), "%sidx:valid", store->prefix);
-    snprintf(risky, sizeof(risky), "%sidx:risky", store->prefix);
-    if (store_sweep_index(store, valid, false, now - youngest, now, stats, err, errlen) < 0
-	|| store_sweep_index(store, risky, true, now - p->soft_window, now, stats, err, errlen) < 0)
+    {
+	size_t  m = 0;
+
+	/* the prefix is literal: escape what SCAN MATCH would read as a glob */
+	for (const char *cp = store->prefix; *cp && m + 5 < sizeof(match); cp++) {
+	    if (strchr("*?[]\\", *cp))
+		match[m++] = '\\';
+	    match[m++] = *cp;
+	}
+	memcpy(match + m, "a:*", 4);
+    }
+    if ((c = rpool_get(store->pool, err, errlen)) == NULL)
 	return (-1);
-    return (0);
+    do {
+	const char *argv[6] = {"SCAN", cursor, "MATCH", match, "COUNT", "1000"};
+	redisReply *r;
+
+	if (store_command(c, 6, argv, &r, err, errlen) < 0) {
+	    status = -1;
+	    break;
+	}
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 2
+	    || r->element[0]->type != REDIS_REPLY_STRING
+	    || r->element[1]->type != REDIS_REPLY_ARRAY
+	    || r->element[0]->len >= sizeof(cursor)) {
+	    snprintf(err, errlen, "Redis SCAN: unexpected reply");
+	    freeReplyObject(r);
+	    status = -1;
+	    break;
+	}
+	memcpy(cursor, r->element[0]->str, r->element[0]->len + 1);
+	status = store_sweep_page(store, c, r->element[1], now, stats, err, errlen);
+	freeReplyObject(r);
+    } while (status == 0 && strcmp(cursor, "0") != 0);
+    rpool_put(store->pool, c, status < 0 && c->err);
+    return (status);
+}
+
+/* kpi_field_cmp - qsort by field */
+
+typedef struct {
+    const char *field;
+    long long count;
+} KPI_PAIR;
+
+static int kpi_field_cmp(const void *a, const void *b)
+{
+    return (strcmp(((const KPI_PAIR *) a)->field, ((const KPI_PAIR *) b)->field));
+}
+
+int     store_kpi(STORE *store, const char *month, STORE_KPI_FN fn, void *ctx,
+		          char *err, size_t errlen)
+{
+    redisReply *replies[STORE_BUCKETS] = {0};
+    KPI_PAIR *pairs = NULL;
+    size_t  npairs = 0, cap = 0;
+    redisContext *c;
+    char    key[160], suffix[40];
+    int     status = 0;
+
+    snprintf(suffix, sizeof(suffix), ":%s", month);
+    if ((c = rpool_get(store->pool, err, errlen)) == NULL)
+	return (-1);
+    for (unsigned b = 0; b < STORE_BUCKETS; b++) {
+	const char *argv[2] = {"HGETALL", key};
+
+	store_bucket_key(store, "kpi", b, suffix, key, sizeof(key));
+	redisAppendCommandArgv(c, 2, argv, NULL);
+    }
+    for (unsigned b = 0; b < STORE_BUCKETS && status == 0; b++) {
+	redisReply *r;
+
+	if (redisGetReply(c, (void **) &r) != REDIS_OK || r == NULL) {
+	    snprintf(err, errlen, "Redis: %s", c->errstr);
+	    status = -1;
+	    break;
+	}
+	replies[b] = r;
+	if (r->type != REDIS_REPLY_ARRAY) {
+	    snprintf(err, errlen, "Redis HGETALL: %s",
+		     r->type == REDIS_REPLY_ERROR ? r->str : "unexpected reply");
+	    status = -1;
+	    break;
+	}
+	for (size_t i = 0; i + 1 < r->elements; i += 2) {
+	    if (r->element[i]->type != REDIS_REPLY_STRING
+		|| r->element[i + 1]->type != REDIS_REPLY_STRING)
+		continue;
+	    if (npairs == cap) {
+		KPI_PAIR *more = realloc(pairs, (cap = cap ? 2 * cap : 64) * sizeof(*pairs));
+
+		if (more == NULL) {
+		    snprintf(err, errlen, "out of memory");
+		    status = -1;
+		    break;
+		}
+		pairs = more;
+	    }
+	    pairs[npairs].field = r->element[i]->str;
+	    pairs[npairs].count = atoll(r->element[i + 1]->str);
+	    npairs++;
+	}
+    }
+    rpool_put(store->pool, c, status < 0);
+    if (status == 0 && npairs > 0) {
+	qsort(pairs, npairs, sizeof(*pairs), kpi_field_cmp);
+	for (size_t i = 0; i < npairs;) {
+	    size_t  j = i;
+	    long long sum = 0;
+
+	    for (; j < npairs && strcmp(pairs[j].field, pairs[i].field) == 0; j++)
+		sum += pairs[j].count;
+	    if (fn(ctx, pairs[i].field, sum) != 0)
+		break;
+	    i = j;
+	}
+    }
+    free(pairs);
+    for (unsigned b = 0; b < STORE_BUCKETS; b++)
+	if (replies[b])
+	    freeReplyObject(replies[b]);
+    return (status);
 }

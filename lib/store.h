@@ -45,6 +45,14 @@ typedef struct {
 
 typedef struct STORE STORE;
 
+#define STORE_BUCKETS	16		/* hash-tag buckets (one slot each) */
+
+ /*
+  * store_kpi() calls this once a KPI field of the month, counts added up
+  * over the buckets; a non-zero return stops the walk.
+  */
+typedef int (*STORE_KPI_FN) (void *ctx, const char *field, long long count);
+
 extern void store_conf_defaults(STORE_CONF *);
 extern STORE *store_new(RPOOL *, const STORE_CONF *, char *err, size_t errlen);
 extern void store_free(STORE *);
@@ -55,6 +63,9 @@ extern int store_load(STORE *, const char *key, RECORD_DOC *doc, bool *found,
 extern int store_forget(STORE *, const char *key, time_t now, size_t *events_removed,
 			        char *err, size_t errlen);
 extern int store_sweep(STORE *, time_t now, STORE_SWEEP *, char *err, size_t errlen);
+extern int store_kpi(STORE *, const char *month, STORE_KPI_FN fn, void *ctx,
+		             char *err, size_t errlen);
+extern unsigned store_bucket(const char *key);
 extern int store_address_key(const STORE *, const char *key, char *buf, size_t len);
 extern const STORE_CONF *store_conf(const STORE *);
 

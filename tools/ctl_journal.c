@@ -27,20 +27,8 @@
 #include "log.h"
 #include "rpool.h"
 #include "settings.h"
+#include "sink.h"
 #include "store.h"
-
-/* replay_apply - one batch into the store; 0 when all of it is there */
-
-static int replay_apply(void *ctx, EVIDENCE *items, size_t n)
-{
-    char    err[256];
-
-    if (store_apply((STORE *) ctx, items, n, time(NULL), NULL, err, sizeof(err)) < 0) {
-	log_warn("journal replay: %s", err);
-	return (-1);
-    }
-    return (0);
-}
 
 int     ctl_journal(CTL *ctl, int argc, char **argv)
 {
@@ -65,7 +53,7 @@ int     ctl_journal(CTL *ctl, int argc, char **argv)
 	|| (store = store_new(pool, &sc, err, sizeof(err))) == NULL) {
 	fprintf(stderr, "liveaddrctl: %s\n", err);
 	status = EX_CONFIG;
-    } else if (journal_replay(conf_str(conf, "JournalPath"), replay_apply, store, 500,
+    } else if (journal_replay(conf_str(conf, "JournalPath"), sink_replay_apply, store, 500,
 			      &st, err, sizeof(err)) < 0) {
 	fprintf(stderr, "liveaddrctl: journal replay: %s%s\n", err,
 		st.busy ? " (another replay is running)" : "");

@@ -7,6 +7,10 @@
  * loopback only), and waits until it answers.  redis_fixture_restart() stops
  * it and starts it again on the same port (data lost: no persistence).
  * redis_fixture_pause() sends SIGSTOP / SIGCONT, to test timeouts.
+ * redis_fixture_start_persistent() starts one with an append-only file
+ * fsynced before every reply; redis_fixture_kill() kills it with SIGKILL
+ * (what a crash or power cut does) and redis_fixture_relaunch() starts it
+ * again on the same port and directory, where it reloads its data.
  * redis_fixture_stop() sends SIGTERM to the recorded PID and reaps it.
  */
 #include "config.h"
@@ -86,7 +90,11 @@ static int launch(REDIS_FIXTURE *fx)
 	argv[n++] = "--save";
 	argv[n++] = "";
 	argv[n++] = "--appendonly";
-	argv[n++] = "no";
+	argv[n++] = fx->persist ? "yes" : "no";
+	if (fx->persist) {
+	    argv[n++] = "--appendfsync";
+	    argv[n++] = "always";
+	}
 	argv[n++] = "--dir";
 	argv[n++] = fx->dir;
 	argv[n++] = "--logfile";
@@ -122,9 +130,10 @@ static int launch(REDIS_FIXTURE *fx)
     return (-1);
 }
 
-int     redis_fixture_start(REDIS_FIXTURE *fx, const char *password)
+static int start(REDIS_FIXTURE *fx, const char *password, int persist)
 {
     memset(fx, 0, sizeof(*fx));
+    fx->persist = persist;
     snprintf(fx->dir, sizeof(fx->dir), "/tmp/liveaddr-redis.XXXXXX");
     if (mkdtemp(fx->dir) == NULL)
 	return (-1);
@@ -134,6 +143,16 @@ int     redis_fixture_start(REDIS_FIXTURE *fx, const char *password)
 	return (-1);
     snprintf(fx->server, sizeof(fx->server), "127.0.0.1:%d", fx->port);
     return (launch(fx));
+}
+
+int     redis_fixture_start(REDIS_FIXTURE *fx, const char *password)
+{
+    return (start(fx, password, 0));
+}
+
+int     redis_fixture_start_persistent(REDIS_FIXTURE *fx)
+{
+    return (start(fx, NULL, 1));
 }
 
 static void halt(REDIS_FIXTURE *fx)
@@ -152,6 +171,21 @@ int     redis_fixture_restart(REDIS_FIXTURE *fx)
     return (launch(fx));
 }
 
+void    redis_fixture_kill(REDIS_FIXTURE *fx)
+{
+    if (fx->pid > 0) {
+	kill(fx->pid, SIGKILL);
+	waitpid(fx->pid, NULL, 0);
+	fx->pid = 0;
+    }
+}
+
+int     redis_fixture_relaunch(REDIS_FIXTURE *fx)
+{
+    halt(fx);
+    return (launch(fx));
+}
+
 void    redis_fixture_pause(REDIS_FIXTURE *fx, int paused)
 {
     if (fx->pid > 0)
@@ -163,6 +197,16 @@ void    redis_fixture_stop(REDIS_FIXTURE *fx)
     char    path[128];
 
     halt(fx);
+    if (fx->dir[0] == 0)
+	return;
+    if (fx->persist) {
+	/* Redis 7 keeps its AOF in appendonlydir/: remove what is there */
+	char    cmd[200];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s/appendonlydir'", fx->dir);
+	if (system(cmd) != 0)
+	    fprintf(stderr, "# could not remove %s/appendonlydir\n", fx->dir);
+    }
     snprintf(path, sizeof(path), "%s/redis.log", fx->dir);
     unlink(path);
     rmdir(fx->dir);

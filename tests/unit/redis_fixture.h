@@ -13,10 +13,14 @@ typedef struct {
     char    dir[64];
     char    server[32];			/* "127.0.0.1:PORT" for RPOOL_CONF */
     char    password[32];		/* requirepass, or "" */
+    int     persist;			/* AOF, fsync always */
 } REDIS_FIXTURE;
 
 extern const char *redis_fixture_missing(void);
 extern int redis_fixture_start(REDIS_FIXTURE *, const char *password);
+extern int redis_fixture_start_persistent(REDIS_FIXTURE *);
+extern void redis_fixture_kill(REDIS_FIXTURE *);
+extern int redis_fixture_relaunch(REDIS_FIXTURE *);
 extern int redis_fixture_restart(REDIS_FIXTURE *);
 extern void redis_fixture_stop(REDIS_FIXTURE *);
 extern void redis_fixture_pause(REDIS_FIXTURE *, int paused);
