@@ -23,7 +23,10 @@
  *	waits for Redis to come back.  An item the journal refuses too (no
  *	journal configured, disk full) is logged at error level as its
  *	journal line, so that a person can still replay it from the log.
- *	sink_put() returns SINK_STORED, SINK_JOURNALED or SINK_LOST.
+ *	An item the store refuses for good (the record under its address
+ *	does not decode: see store_apply()) is logged the same way and not
+ *	journaled, since no replay could store it.  sink_put() returns
+ *	SINK_STORED, SINK_JOURNALED or SINK_LOST.
  *
  *	The pool's reconnect backoff (rpool.c) makes sink_put() fail fast
  *	while Redis is known to be down, instead of waiting for a connect
@@ -31,7 +34,8 @@
  *
  *	sink_replay() replays the journal (journal_replay()) into the store
  *	in batches of 500; items are applied once however often a journal
- *	is replayed (evidence ids).  The milter calls it from its
+ *	is replayed (evidence ids); refused items are logged and do not
+ *	stop the replay.  The milter calls it from its
  *	housekeeping when the journal holds something and the store works
  *	again; `liveaddrctl journal replay' is the same call.
  *	sink_replay_apply() is the JOURNAL_APPLY function it uses, with a
@@ -117,7 +121,7 @@ SINK_OUTCOME sink_put(SINK *sink, const EVIDENCE *items, size_t n, time_t now)
 {
     STORE_RESULT *results;
     EVIDENCE *rest;
-    size_t  nrest = 0;
+    size_t  nrest = 0, refused = 0;
     char    err[256], jerr[256];
     SINK_OUTCOME outcome;
 
@@ -137,13 +141,24 @@ SINK_OUTCOME sink_put(SINK *sink, const EVIDENCE *items, size_t n, time_t now)
 	free(rest);
 	return (SINK_STORED);
     }
-    for (size_t i = 0; i < n; i++)
-	if (!results[i].stored)
+    for (size_t i = 0; i < n; i++) {
+	if (results[i].refused) {
+	    sink_log_lost(items + i, "refused by the store");
+	    refused++;
+	} else if (!results[i].stored) {
 	    rest[nrest++] = items[i];
+	}
+    }
+    if (nrest == 0) {
+	sink_count(sink, n - refused, 0, refused, 0);
+	free(results);
+	free(rest);
+	return (SINK_LOST);
+    }
     if (sink->journal && journal_append(sink->journal, rest, nrest) == 0) {
 	log_warn("store: %s; %zu evidence item(s) journaled", err, nrest);
-	sink_count(sink, n - nrest, nrest, 0, 0);
-	outcome = SINK_JOURNALED;
+	sink_count(sink, n - nrest - refused, nrest, refused, 0);
+	outcome = refused ? SINK_LOST : SINK_JOURNALED;
     } else {
 	if (sink->journal)
 	    journal_error(sink->journal, jerr, sizeof(jerr));
@@ -151,7 +166,7 @@ SINK_OUTCOME sink_put(SINK *sink, const EVIDENCE *items, size_t n, time_t now)
 	    snprintf(jerr, sizeof(jerr), "no journal");
 	for (size_t i = 0; i < nrest; i++)
 	    sink_log_lost(rest + i, jerr);
-	sink_count(sink, n - nrest, 0, nrest, 0);
+	sink_count(sink, n - nrest - refused, 0, nrest + refused, 0);
 	outcome = SINK_LOST;
     }
     free(results);
@@ -162,12 +177,22 @@ SINK_OUTCOME sink_put(SINK *sink, const EVIDENCE *items, size_t n, time_t now)
 int     sink_replay_apply(void *store, EVIDENCE *items, size_t n)
 {
     char    err[256];
+    STORE_RESULT *results = calloc(n ? n : 1, sizeof(*results));
+    int     status;
 
-    if (store_apply((STORE *) store, items, n, time(NULL), NULL, err, sizeof(err)) < 0) {
-	log_warn("journal replay: %s", err);
+    if (results == NULL)
 	return (-1);
+    if ((status = store_apply((STORE *) store, items, n, time(NULL), results, err,
+			      sizeof(err))) < 0) {
+	log_warn("journal replay: %s", err);
+    } else if (status > 0) {
+	/* Refused for good: in the log, and the replay goes on. */
+	for (size_t i = 0; i < n; i++)
+	    if (results[i].refused)
+		sink_log_lost(items + i, "refused by the store");
     }
-    return (0);
+    free(results);
+    return (status < 0 ? -1 : 0);
 }
 
 int     sink_replay(SINK *sink, JOURNAL_STATS *stats, char *err, size_t errlen)

@@ -15,6 +15,8 @@
  *	void	state_fold(RECORD *out, const RECORD *base,
  *				const EVIDENCE *items, size_t n, time_t now,
  *				const STATE_POLICY *pol)
+ *	void	state_fold_prefix(RECORD *base, const EVIDENCE *items,
+ *				size_t n, size_t prefix, const STATE_POLICY *pol)
  *	const char *state_validity_name(VALIDITY v)
  *	const char *state_validity_text(VALIDITY v, bool stale,
  *				const char *lang)
@@ -118,6 +120,12 @@
  *	refreshing in between, so a history folded long after the fact
  *	gives the state it had as the items came in, refreshed once.  `out'
  *	may be `base'.
+ *
+ *	state_fold_prefix() applies items[0..prefix) to `base' in place,
+ *	skipping those a live undo among all n items takes back, and does not
+ *	refresh: it is how the oldest items of a history are folded into the
+ *	record's base (a soft streak in the base must not decay there; the
+ *	fold of the whole history refreshes once, at the end).
  *
  *	state_validity_name() gives the stable machine name: "unknown",
  *	"valid", "risky", "invalid".  state_validity_text() gives the badge
@@ -656,6 +664,21 @@ void    state_fold(RECORD *out, const RECORD *base, const EVIDENCE *items,
     free(skip);
     (void) state_refresh(&rec, now, pol);
     memcpy(out, &rec, sizeof(rec));
+}
+
+void    state_fold_prefix(RECORD *base, const EVIDENCE *items, size_t n, size_t prefix,
+			          const STATE_POLICY *pol)
+{
+    STATE_POLICY defaults;
+    bool   *skip;
+
+    pol = state_policy(pol, &defaults);
+    if ((skip = state_undo_marks(items, n)) == NULL)
+	log_error("state: fold: out of memory; an undone undo is ignored");
+    for (size_t i = 0; i < prefix && i < n; i++)
+	if (!state_undone(items, n, i, skip))
+	    (void) state_rules(base, items + i, pol);
+    free(skip);
 }
 
 const char *state_validity_name(VALIDITY v)

@@ -80,6 +80,8 @@ extern unsigned state_apply(RECORD *, const EVIDENCE *, time_t now,
 extern unsigned state_refresh(RECORD *, time_t now, const STATE_POLICY *);
 extern void state_fold(RECORD *out, const RECORD *base, const EVIDENCE *items,
 		               size_t n, time_t now, const STATE_POLICY *);
+extern void state_fold_prefix(RECORD *base, const EVIDENCE *items, size_t n,
+			              size_t prefix, const STATE_POLICY *);
 extern const char *state_validity_name(VALIDITY);
 extern const char *state_validity_text(VALIDITY, bool stale, const char *lang);
 extern time_t state_stale_age(const RECORD *, const STATE_POLICY *);

@@ -18,6 +18,8 @@
  *				char *err, size_t errlen)
  *	int	store_kpi(STORE *store, const char *month, STORE_KPI_FN fn,
  *				void *ctx, char *err, size_t errlen)
+ *	int	store_message(STORE *store, const char *ref, STORE_MESSAGE_FN fn,
+ *				void *ctx, char *err, size_t errlen)
  *	unsigned store_bucket(const char *key)
  *	int	store_address_key(const STORE *store, const char *key,
  *				char *buf, size_t len)
@@ -35,6 +37,10 @@
  *	PREFIXkpi:{bB}:YYYY-MM	KPI counters of a month (local time): hash,
  *				field "department|owner|event|kind"; a
  *				report adds up the buckets (store_kpi())
+ *	PREFIXm:{bB}REF	a letter's reference (milter): hash, field the
+ *				recipient, value "department|owner|event|
+ *				contact"; written with the "sent" evidence,
+ *				expires msgref_ttl after the letter
  *	PREFIXevents:{bB}	the bucket's event stream (XADD, capped at
  *				about events_maxlen / STORE_BUCKETS): one
  *				entry a change of validity, staleness or
@@ -52,13 +58,17 @@
  *	applied again after a short random pause that doubles each time
  *	(at most max_retries times).  So many threads and
  *	processes can write evidence for one address and none is lost.
+ *	It returns 0 when every item is stored, 1 when every item is
+ *	stored or refused, -1 otherwise (Redis down or failing: the caller
+ *	journals the items whose results[i].stored is false and
+ *	results[i].refused is not).  An item is refused when retrying can
+ *	never help: the record under its address does not decode (left
+ *	untouched for a person to look at), would not fit, or the address
+ *	is too long for a key (logged).
  *	The same script counts the new items in the KPI counters and adds
  *	an event when validity, staleness or suppression changed, so that a
  *	write is counted exactly when it happens.  results[i] says what
- *	happened to item i.  It returns 0 when every item is stored, -1
- *	otherwise (Redis down or failing): the caller journals the items
- *	whose results[i].stored is false.  A record that does not decode is
- *	left untouched and its items are not stored (logged).
+ *	happened to item i.
  *
  *	store_load() reads one address.  store_forget() erases an address
  *	(personal-data law): its record becomes a tombstone that keeps
@@ -69,6 +79,10 @@
  *	changes (staleness, decay of soft bounces) to every record, and
  *	emits the events.  store_kpi() adds up a month's KPI counters over
  *	the buckets and calls fn once a field, in field order.
+ *	store_message() finds the recipients of a letter by its reference
+ *	(one HGETALL a bucket, one pipeline) and calls fn once a recipient
+ *	with what the letter was: department, owner, event and contact ("" when
+ *	unknown); a non-zero return stops it.
  * THREADS
  *	A STORE may be shared by threads: it borrows a connection from the
  *	pool for each call.
@@ -96,14 +110,15 @@ struct STORE {
 
  /*
   * One atomic write: compare-and-set on the record's version (the second
-  * field of its first line), and with it the event and the KPI counters,
-  * so that a write is counted exactly when it happens.  Every key is in
-  * the address's bucket (one slot).  KEYS: the address key, the bucket's
-  * events, then one KPI hash per new item.  ARGV: the version read (""
-  * when the key was absent), the new value, the stream's MAXLEN, the
-  * number of event fields (0: no event) and the fields, then one KPI
-  * field per KPI key.  1 written, 0 someone else wrote first (read again,
-  * apply again).
+  * field of its first line), and with it the event, the KPI counters and
+  * the message references, so that a write is counted exactly when it
+  * happens.  Every key is in the address's bucket (one slot).  KEYS: the
+  * address key, the bucket's events, nkpi KPI hashes, nref message
+  * references.  ARGV: the version read ("" when the key was absent), the
+  * new value, the stream's MAXLEN, nev, nkpi, nref, then nev event fields,
+  * nkpi pairs (field, increment), nref triples (field, value, expiry
+  * time).  1 written, 0 someone else wrote first (read again, apply
+  * again).
   */
 static const char store_cas_lua[] =
 "local cur = redis.call('GET', KEYS[1])\n"
@@ -111,17 +126,23 @@ static const char store_cas_lua[] =
 "if cur then ver = string.match(cur, '^R%d|([0-9a-z]*)|') or '?' end\n"
 "if ver ~= ARGV[1] then return 0 end\n"
 "redis.call('SET', KEYS[1], ARGV[2])\n"
-"local n = tonumber(ARGV[4])\n"
-"local i = 5\n"
-"if n > 0 then\n"
+"local nev, nkpi, nref = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])\n"
+"local i = 7\n"
+"if nev > 0 then\n"
 "  local args = {'XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*'}\n"
-"  for j = 0, n - 1 do args[#args + 1] = ARGV[i + j] end\n"
+"  for j = 0, nev - 1 do args[#args + 1] = ARGV[i + j] end\n"
 "  redis.call(unpack(args))\n"
-"  i = i + n\n"
+"  i = i + nev\n"
 "end\n"
-"for k = 3, #KEYS do\n"
-"  redis.call('HINCRBY', KEYS[k], ARGV[i], 1)\n"
-"  i = i + 1\n"
+"for k = 1, nkpi do\n"
+"  redis.call('HINCRBY', KEYS[2 + k], ARGV[i], ARGV[i + 1])\n"
+"  i = i + 2\n"
+"end\n"
+"for k = 1, nref do\n"
+"  local key = KEYS[2 + nkpi + k]\n"
+"  redis.call('HSET', key, ARGV[i], ARGV[i + 1])\n"
+"  redis.call('EXPIREAT', key, ARGV[i + 2])\n"
+"  i = i + 3\n"
 "end\n"
 "return 1\n";
 
@@ -134,6 +155,7 @@ void    store_conf_defaults(STORE_CONF *conf)
     conf->max_retries = 64;
     conf->events_maxlen = 100000;
     conf->tombstone_ttl = 90 * 86400;
+    conf->msgref_ttl = 10 * 86400;
 }
 
 STORE  *store_new(RPOOL *pool, const STORE_CONF *conf, char *err, size_t errlen)
@@ -244,6 +266,7 @@ typedef struct {
     VALIDITY before;			/* validity as read (the sweep) */
     bool    done;
     bool    failed;
+    bool    refused;			/* failed for good: retrying won't help */
     char    expect[16];			/* the version read */
     char    key[ADDR_ADDRESS_MAX + 64];
 } STORE_GROUP;
@@ -270,6 +293,8 @@ static STORE_GROUP *store_group(STORE *store, const EVIDENCE *items, size_t n,
 	    if ((groups[g].items = calloc(n, sizeof(size_t))) == NULL
 		|| store_address_key(store, items[i].address, groups[g].key,
 				     sizeof(groups[g].key)) < 0)
+		groups[g].failed = groups[g].refused = groups[g].items != NULL;
+	    if (groups[g].items == NULL)
 		groups[g].failed = true;
 	    g++;
 	}
@@ -317,9 +342,9 @@ static int store_read(STORE *store, redisContext *c, STORE_GROUP *groups, size_t
 	    record_doc_init(grp->doc);
 	} else if (r->type != REDIS_REPLY_STRING
 		   || record_decode(r->str, r->len, grp->doc) < 0) {
-	    log_error("store: the record under %s does not decode; its evidence is not stored",
+	    log_error("store: the record under %s does not decode; its evidence is refused",
 		      grp->key);
-	    grp->failed = true;
+	    grp->failed = grp->refused = true;
 	}
 	freeReplyObject(r);
 	if (grp->failed)
@@ -327,7 +352,7 @@ static int store_read(STORE *store, redisContext *c, STORE_GROUP *groups, size_t
 	store_version_text(grp->doc->version, grp->expect);
 	grp->before = grp->doc->rec.validity;
 	grp->changed = 0;
-	if (grp->nitems == 0 && grp->doc->rec.updated > 0 && grp->doc->forgotten == 0) {
+	if (grp->nitems == 0 && grp->doc->rec.updated > 0) {
 	    /* a sweep: only what time changes */
 	    unsigned ch = state_refresh(&grp->doc->rec, now, &store->conf.policy);
 
@@ -356,8 +381,8 @@ static int store_read(STORE *store, redisContext *c, STORE_GROUP *groups, size_t
   * the arena; the record value is referenced (it outlives the call, and
   * redisAppendCommandArgv() copies everything into its output buffer).
   */
-#define STORE_CALL_ARGS		64
-#define STORE_CALL_ARENA	8192
+#define STORE_CALL_ARGS		1024
+#define STORE_CALL_ARENA	(128 * 1024)
 
 typedef struct {
     const char *argv[STORE_CALL_ARGS];
@@ -392,61 +417,125 @@ static void call_str(STORE_CALL *call, const char *text)
     call_add(call, text, strlen(text), true);
 }
 
-/* store_call_build - EVALSHA with the record, indexes, event and KPI */
+/* One KPI increment or message reference of a script call. */
+typedef struct {
+    char    key[160];
+    char    field[ADDR_ADDRESS_MAX + 1];
+    char    value[240];			/* the increment, or the reference's value */
+    long long count;
+    time_t  expires;
+} STORE_PAIR;
+
+#define STORE_PAIRS	128
+
+/* store_kpi_add - count an item under its month and field (merging) */
+
+static int store_kpi_add(STORE *store, const STORE_GROUP *grp, const EVIDENCE *ev,
+			         STORE_PAIR *pairs, int *npairs)
+{
+    const RECORD *rec = &grp->doc->rec;
+    char    dept[40], owner[72], event[40], month[24], key[160], field[200];
+    struct tm tm;
+
+    localtime_r(&ev->when, &tm);
+    snprintf(month, sizeof(month), ":%04d-%02d", (tm.tm_year + 1900) % 10000,
+	     (tm.tm_mon + 1) % 100);
+    store_bucket_key(store, "kpi", grp->bucket, month, key, sizeof(key));
+    store_field(dept, sizeof(dept), ev->department[0] ? ev->department : rec->department);
+    store_field(owner, sizeof(owner), ev->owner[0] ? ev->owner : rec->owner);
+    store_field(event, sizeof(event), ev->event);
+    snprintf(field, sizeof(field), "%s|%s|%s|%s", dept, owner, event,
+	     evidence_kind_name(ev->kind));
+    for (int i = 0; i < *npairs; i++) {
+	if (strcmp(pairs[i].key, key) == 0 && strcmp(pairs[i].field, field) == 0) {
+	    pairs[i].count++;
+	    return (0);
+	}
+    }
+    if (*npairs >= STORE_PAIRS)
+	return (-1);
+    snprintf(pairs[*npairs].key, sizeof(pairs[*npairs].key), "%s", key);
+    snprintf(pairs[*npairs].field, sizeof(pairs[*npairs].field), "%s", field);
+    pairs[*npairs].count = 1;
+    (*npairs)++;
+    return (0);
+}
+
+/* store_ref_add - a letter's reference names its recipient (EV_SENT) */
+
+static int store_ref_add(STORE *store, const STORE_GROUP *grp, const EVIDENCE *ev,
+			         STORE_PAIR *refs, int *nrefs)
+{
+    char    dept[40], owner[72], event[40], contact[72], suffix[EV_NAME_MAX + 2];
+    STORE_PAIR *p;
+
+    if (ev->kind != EV_SENT || ev->msgref[0] == 0 || store->conf.msgref_ttl <= 0)
+	return (0);
+    if (*nrefs >= STORE_PAIRS)
+	return (-1);
+    p = refs + (*nrefs)++;
+    snprintf(suffix, sizeof(suffix), "%s", ev->msgref);
+    store_bucket_key(store, "m", grp->bucket, suffix, p->key, sizeof(p->key));
+    snprintf(p->field, sizeof(p->field), "%s", grp->address);
+    store_field(dept, sizeof(dept), ev->department);
+    store_field(owner, sizeof(owner), ev->owner);
+    store_field(event, sizeof(event), ev->event);
+    store_field(contact, sizeof(contact), ev->contact);
+    snprintf(p->value, sizeof(p->value), "%s|%s|%s|%s", dept, owner, event, contact);
+    p->expires = ev->when + store->conf.msgref_ttl;
+    return (0);
+}
+
+/* store_call_build - EVALSHA with the record, event, KPI and references */
 
 static int store_call_build(STORE *store, STORE_GROUP *grp, const EVIDENCE *items,
 			            const STORE_RESULT *results, const char *value,
-			            size_t vlen, STORE_CALL *call)
+			            size_t vlen, STORE_CALL *call, STORE_PAIR *kpi,
+			            STORE_PAIR *refs)
 {
     const RECORD *rec = &grp->doc->rec;
     const EVIDENCE *last = NULL;
-    char    buf[256], nk[16], nev[16], month[24];
-    const char *kpi_fields[32];
-    char    kpi_keys[32][160];
-    char    fields[32][200];
-    int     nkpi = 0;
+    char    buf[256];
+    int     nkpi = 0, nref = 0;
+    bool    event = (grp->changed & (STATE_CHANGED_VALIDITY | STATE_CHANGED_STALE
+				     | STATE_CHANGED_SUPPRESSION)) != 0;
 
     call->argc = 0;
     call->used = 0;
     call->overflow = false;
-    for (size_t k = 0; k < grp->nitems && nkpi < 32; k++) {
+    for (size_t k = 0; k < grp->nitems; k++) {
 	const EVIDENCE *ev = items + grp->items[k];
-	char    dept[40], owner[72], event[40];
-	struct tm tm;
 
 	if (results[grp->items[k]].duplicate)
 	    continue;
 	last = ev;
-	localtime_r(&ev->when, &tm);
-	snprintf(month, sizeof(month), ":%04d-%02d", (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100);
-	store_bucket_key(store, "kpi", grp->bucket, month, kpi_keys[nkpi], sizeof(kpi_keys[nkpi]));
-	store_field(dept, sizeof(dept), ev->department[0] ? ev->department : rec->department);
-	store_field(owner, sizeof(owner), ev->owner[0] ? ev->owner : rec->owner);
-	store_field(event, sizeof(event), ev->event);
-	snprintf(fields[nkpi], sizeof(fields[nkpi]), "%s|%s|%s|%s", dept, owner, event,
-		 evidence_kind_name(ev->kind));
-	kpi_fields[nkpi] = fields[nkpi];
-	nkpi++;
+	if (store_kpi_add(store, grp, ev, kpi, &nkpi) < 0
+	    || store_ref_add(store, grp, ev, refs, &nref) < 0)
+	    return (-1);
     }
     call_str(call, "EVALSHA");
     call_str(call, store->cas.sha);
-    snprintf(nk, sizeof(nk), "%d", 2 + nkpi);
-    call_str(call, nk);
+    snprintf(buf, sizeof(buf), "%d", 2 + nkpi + nref);
+    call_str(call, buf);
     /* KEYS */
     call_str(call, grp->key);
     store_bucket_key(store, "events", grp->bucket, "", buf, sizeof(buf));
     call_str(call, buf);
     for (int i = 0; i < nkpi; i++)
-	call_str(call, kpi_keys[i]);
+	call_str(call, kpi[i].key);
+    for (int i = 0; i < nref; i++)
+	call_str(call, refs[i].key);
     /* ARGV */
     call_str(call, grp->expect);
     call_add(call, value, vlen, false);
     snprintf(buf, sizeof(buf), "%ld", store->conf.events_maxlen / STORE_BUCKETS + 1);
     call_str(call, buf);
-    if (grp->changed & (STATE_CHANGED_VALIDITY | STATE_CHANGED_STALE
-			| STATE_CHANGED_SUPPRESSION)) {
-	snprintf(nev, sizeof(nev), "%d", 16);
-	call_str(call, nev);
+    call_str(call, event ? "16" : "0");
+    snprintf(buf, sizeof(buf), "%d", nkpi);
+    call_str(call, buf);
+    snprintf(buf, sizeof(buf), "%d", nref);
+    call_str(call, buf);
+    if (event) {
 	call_str(call, "address");
 	call_str(call, grp->address);
 	call_str(call, "validity");
@@ -465,11 +554,18 @@ static int store_call_build(STORE *store, STORE_GROUP *grp, const EVIDENCE *item
 	call_str(call, "when");
 	snprintf(buf, sizeof(buf), "%lld", (long long) rec->updated);
 	call_str(call, buf);
-    } else {
-	call_str(call, "0");
     }
-    for (int i = 0; i < nkpi; i++)
-	call_str(call, kpi_fields[i]);
+    for (int i = 0; i < nkpi; i++) {
+	call_str(call, kpi[i].field);
+	snprintf(buf, sizeof(buf), "%lld", kpi[i].count);
+	call_str(call, buf);
+    }
+    for (int i = 0; i < nref; i++) {
+	call_str(call, refs[i].field);
+	call_str(call, refs[i].value);
+	snprintf(buf, sizeof(buf), "%lld", (long long) refs[i].expires);
+	call_str(call, buf);
+    }
     return (call->overflow ? -1 : 0);
 }
 
@@ -483,14 +579,16 @@ static int store_write(STORE *store, redisContext *c, STORE_GROUP *groups, size_
     char   *value = malloc(RECORD_TEXT_MAX);
     bool   *queued = calloc(ng ? ng : 1, sizeof(bool));
     STORE_CALL *call = malloc(sizeof(*call));
+    STORE_PAIR *pairs = calloc(2 * STORE_PAIRS, sizeof(*pairs));
     bool    reload = false;
     int     status = 0;
 
     *conflicts = false;
-    if (value == NULL || queued == NULL || call == NULL) {
+    if (value == NULL || queued == NULL || call == NULL || pairs == NULL) {
 	free(value);
 	free(queued);
 	free(call);
+	free(pairs);
 	snprintf(err, errlen, "out of memory");
 	return (-1);
     }
@@ -502,10 +600,11 @@ static int store_write(STORE *store, redisContext *c, STORE_GROUP *groups, size_
 	    continue;
 	grp->doc->version++;
 	if ((len = record_encode(grp->doc, value, RECORD_TEXT_MAX)) < 0
-	    || store_call_build(store, grp, items, results, value, (size_t) len, call) < 0) {
-	    log_error("store: the record of %s does not fit; its evidence is not stored",
+	    || store_call_build(store, grp, items, results, value, (size_t) len, call,
+				pairs, pairs + STORE_PAIRS) < 0) {
+	    log_error("store: the record of %s does not fit; its evidence is refused",
 		      grp->address);
-	    grp->failed = true;
+	    grp->failed = grp->refused = true;
 	    grp->doc->version--;
 	    continue;
 	}
@@ -557,6 +656,7 @@ static int store_write(STORE *store, redisContext *c, STORE_GROUP *groups, size_
     free(value);
     free(queued);
     free(call);
+    free(pairs);
     return (status);
 }
 
@@ -608,10 +708,16 @@ int     store_apply(STORE *store, const EVIDENCE *items, size_t n, time_t now,
     }
     status = store_settle(store, c, groups, ng, items, results, now, err, errlen);
     rpool_put(store->pool, c, status < 0);
-    for (size_t i = 0; i < n; i++) {
-	if (!results[i].stored && status == 0) {
+    for (size_t g = 0; g < ng; g++)
+	for (size_t k = 0; groups[g].refused && k < groups[g].nitems; k++)
+	    results[groups[g].items[k]].refused = true;
+    for (size_t i = 0; i < n && status >= 0; i++) {
+	if (!results[i].stored && !results[i].refused) {
 	    snprintf(err, errlen, "some evidence was not stored (see the log)");
 	    status = -1;
+	} else if (results[i].refused) {
+	    snprintf(err, errlen, "some evidence was refused (see the log)");
+	    status = 1;
 	}
     }
     store_groups_free(groups, ng);
@@ -657,12 +763,13 @@ int     store_load(STORE *store, const char *key, RECORD_DOC *doc, bool *found,
     return (status);
 }
 
-/* store_command - one command, reply checked; 0 or -1 */
+/* store_command - one command, reply checked; 0 or -1 (argvlen: NULL for C strings) */
 
-static int store_command(redisContext *c, int argc, const char **argv,
-			         redisReply **out, char *err, size_t errlen)
+static int store_command_len(redisContext *c, int argc, const char **argv,
+			             const size_t *argvlen, redisReply **out,
+			             char *err, size_t errlen)
 {
-    redisReply *r = redisCommandArgv(c, argc, argv, NULL);
+    redisReply *r = redisCommandArgv(c, argc, argv, argvlen);
 
     if (r == NULL || r->type == REDIS_REPLY_ERROR) {
 	snprintf(err, errlen, "Redis %s: %s", argv[0], r ? r->str : c->errstr);
@@ -675,6 +782,12 @@ static int store_command(redisContext *c, int argc, const char **argv,
     else
 	freeReplyObject(r);
     return (0);
+}
+
+static int store_command(redisContext *c, int argc, const char **argv,
+			         redisReply **out, char *err, size_t errlen)
+{
+    return (store_command_len(c, argc, argv, NULL, out, err, errlen));
 }
 
 /* store_forget_events - delete the stream entries that name an address */
@@ -748,9 +861,11 @@ int     store_forget(STORE *store, const char *key, time_t now, size_t *events_r
     if ((c = rpool_get(store->pool, err, errlen)) == NULL)
 	return (-1);
     {
+	/* the record is binary: every length is given */
 	const char *set[5] = {"SET", rkey, value, "EX", ex};
+	size_t  setlen[5] = {3, strlen(rkey), len < 0 ? 0 : (size_t) len, 2, strlen(ex)};
 
-	if (len < 0 || store_command(c, 5, set, NULL, err, errlen) < 0
+	if (len < 0 || store_command_len(c, 5, set, setlen, NULL, err, errlen) < 0
 	    || store_forget_events(store, c, key, events_removed, err, errlen) < 0)
 	    status = -1;
     }
@@ -930,5 +1045,60 @@ int     store_kpi(STORE *store, const char *month, STORE_KPI_FN fn, void *ctx,
     for (unsigned b = 0; b < STORE_BUCKETS; b++)
 	if (replies[b])
 	    freeReplyObject(replies[b]);
+    return (status);
+}
+
+int     store_message(STORE *store, const char *ref, STORE_MESSAGE_FN fn, void *ctx,
+		              char *err, size_t errlen)
+{
+    redisContext *c;
+    char    key[160], suffix[EV_NAME_MAX + 2];
+    int     status = 0, stop = 0;
+
+    if (strlen(ref) == 0 || strlen(ref) > EV_NAME_MAX) {
+	snprintf(err, errlen, "bad message reference");
+	return (-1);
+    }
+    snprintf(suffix, sizeof(suffix), "%s", ref);
+    if ((c = rpool_get(store->pool, err, errlen)) == NULL)
+	return (-1);
+    for (unsigned b = 0; b < STORE_BUCKETS; b++) {
+	const char *argv[2] = {"HGETALL", key};
+
+	store_bucket_key(store, "m", b, suffix, key, sizeof(key));
+	redisAppendCommandArgv(c, 2, argv, NULL);
+    }
+    for (unsigned b = 0; b < STORE_BUCKETS && status == 0; b++) {
+	redisReply *r;
+
+	if (redisGetReply(c, (void **) &r) != REDIS_OK || r == NULL) {
+	    snprintf(err, errlen, "Redis: %s", c->errstr);
+	    status = -1;
+	    break;
+	}
+	if (r->type != REDIS_REPLY_ARRAY) {
+	    snprintf(err, errlen, "Redis HGETALL: %s",
+		     r->type == REDIS_REPLY_ERROR ? r->str : "unexpected reply");
+	    status = -1;
+	}
+	for (size_t i = 0; status == 0 && !stop && i + 1 < r->elements; i += 2) {
+	    char    value[256], *part[4], *cp = value;
+
+	    if (r->element[i]->type != REDIS_REPLY_STRING
+		|| r->element[i + 1]->type != REDIS_REPLY_STRING)
+		continue;
+	    snprintf(value, sizeof(value), "%s", r->element[i + 1]->str);
+	    for (int k = 0; k < 4; k++) {
+		part[k] = cp;
+		if (cp && (cp = strchr(cp, '|')) != NULL)
+		    *cp++ = 0;
+		if (part[k] == NULL || strcmp(part[k], "-") == 0)
+		    part[k] = "";
+	    }
+	    stop = fn(ctx, r->element[i]->str, part[0], part[1], part[2], part[3]);
+	}
+	freeReplyObject(r);
+    }
+    rpool_put(store->pool, c, status < 0);
     return (status);
 }

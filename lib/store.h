@@ -28,10 +28,12 @@ typedef struct {
     int     max_retries;		/* compare-and-set conflicts: 64 */
     long    events_maxlen;		/* the event stream, about: 100000 */
     time_t  tombstone_ttl;		/* a forgotten address: 90 days */
+    time_t  msgref_ttl;			/* a letter's reference: 10 days; 0 none */
 } STORE_CONF;
 
 typedef struct {
     bool    stored;			/* in Redis now (or was already) */
+    bool    refused;			/* never will be: see store_apply() */
     bool    duplicate;			/* its id was there already */
     unsigned changed;			/* STATE_CHANGED_* */
 } STORE_RESULT;
@@ -53,6 +55,14 @@ typedef struct STORE STORE;
   */
 typedef int (*STORE_KPI_FN) (void *ctx, const char *field, long long count);
 
+ /*
+  * store_message() calls this once a recipient of the letter; a non-zero
+  * return stops it.
+  */
+typedef int (*STORE_MESSAGE_FN) (void *ctx, const char *address, const char *department,
+				         const char *owner, const char *event,
+				         const char *contact);
+
 extern void store_conf_defaults(STORE_CONF *);
 extern STORE *store_new(RPOOL *, const STORE_CONF *, char *err, size_t errlen);
 extern void store_free(STORE *);
@@ -65,6 +75,8 @@ extern int store_forget(STORE *, const char *key, time_t now, size_t *events_rem
 extern int store_sweep(STORE *, time_t now, STORE_SWEEP *, char *err, size_t errlen);
 extern int store_kpi(STORE *, const char *month, STORE_KPI_FN fn, void *ctx,
 		             char *err, size_t errlen);
+extern int store_message(STORE *, const char *ref, STORE_MESSAGE_FN fn, void *ctx,
+			         char *err, size_t errlen);
 extern unsigned store_bucket(const char *key);
 extern int store_address_key(const STORE *, const char *key, char *buf, size_t len);
 extern const STORE_CONF *store_conf(const STORE *);

@@ -248,11 +248,18 @@ static int ctl_record(CTL *ctl, EV_KIND kind, const char *input, const char *rea
 	}
 	free(doc);
     }
-    if (store_apply(cs.store, &ev, 1, time(NULL), &res, cs.err, sizeof(cs.err)) < 0) {
+    switch (store_apply(cs.store, &ev, 1, time(NULL), &res, cs.err, sizeof(cs.err))) {
+    case -1:
 	fprintf(stderr, "liveaddrctl: not stored: %s\n", cs.err);
 	status = EX_TEMPFAIL;
-    } else {
+	break;
+    case 1:
+	fprintf(stderr, "liveaddrctl: refused: the record of %s cannot be read or written (see the log)\n", key);
+	status = EX_DATAERR;
+	break;
+    default:
 	printf("%s: %s (evidence %s)\n", key, evidence_kind_text(kind, cs.lang), ev.id);
+	break;
     }
     ctl_store_close(&cs);
     return (status);

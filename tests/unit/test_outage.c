@@ -410,6 +410,50 @@ static void outage(bool kill)
     redis_fixture_stop(&fx);
 }
 
+/* a record that does not decode: its items are refused and logged, never
+ * journaled, and they do not stop a replay of the others */
+static void unreadable_record_does_not_block(void **state)
+{
+    REDIS_FIXTURE fx;
+    SIDE    s;
+    EVIDENCE ev[2];
+    JOURNAL_STATS js;
+    SINK_STATS st;
+    char    key[128], err[256];
+    redisContext *c;
+    redisReply *r;
+    struct stat sb;
+
+    assert_int_equal(redis_fixture_start(&fx, NULL), 0);
+    side_open(&s, &fx, 0);
+    evidence_init(ev, EV_DELIVERED, T0, "broken@example.ru");
+    evidence_make_id(ev, "broken delivered");
+    evidence_init(ev + 1, EV_DELIVERED, T0, "fine@example.ru");
+    evidence_make_id(ev + 1, "fine delivered");
+    assert_int_equal(store_address_key(s.store, "broken@example.ru", key, sizeof(key)), 0);
+    assert_non_null(c = redisConnect("127.0.0.1", fx.port));
+    freeReplyObject(redisCommand(c, "SET %s %s", key, "R9|not a record"));
+
+    assert_int_equal(sink_put(s.sink, ev, 2, NOW), SINK_LOST);
+    sink_stats(s.sink, &st);
+    assert_int_equal(st.stored, 1);
+    assert_int_equal(st.lost, 1);
+    assert_int_equal(st.journaled, 0);
+    assert_true(stat(s.path, &sb) != 0 || sb.st_size == 0);
+
+    /* The same two from a journal: the replay finishes. */
+    assert_int_equal(journal_append(s.journal, ev, 2), 0);
+    assert_int_equal(sink_replay(s.sink, &js, err, sizeof(err)), 0);
+    assert_int_equal(js.lines, 2);
+    r = redisCommand(c, "GET %s", key);
+    assert_non_null(r);
+    assert_string_equal(r->str, "R9|not a record");	/* left for a person */
+    freeReplyObject(r);
+    redisFree(c);
+    side_close(&s);
+    redis_fixture_stop(&fx);
+}
+
 static void outage_redis_hangs(void **state)
 {
     outage(false);
@@ -425,6 +469,7 @@ int     main(void)
     const struct CMUnitTest tests[] = {
 	cmocka_unit_test(outage_redis_hangs),
 	cmocka_unit_test(outage_redis_crashes),
+	cmocka_unit_test(unreadable_record_does_not_block),
     };
     const char *missing = redis_fixture_missing();
 

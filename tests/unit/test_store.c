@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "unit.h"
@@ -410,6 +411,73 @@ static void noscript_mid_pipeline(void **state)
     rpool_free(pool);
 }
 
+/* a letter to two recipients: its reference names both, with what it was */
+
+typedef struct {
+    int     n;
+    char    seen[2][64];
+    char    what[2][128];
+} REF_SEEN;
+
+static int ref_one(void *ctx, const char *address, const char *dept, const char *owner,
+		           const char *event, const char *contact)
+{
+    REF_SEEN *rs = ctx;
+
+    if (rs->n < 2) {
+	snprintf(rs->seen[rs->n], sizeof(rs->seen[0]), "%s", address);
+	snprintf(rs->what[rs->n], sizeof(rs->what[0]), "%s/%s/%s/%s", dept, owner, event,
+		 contact);
+    }
+    rs->n++;
+    return (0);
+}
+
+static void message_reference(void **state)
+{
+    RPOOL  *pool = new_pool(1);
+    STORE  *store = new_store(pool);
+    EVIDENCE ev[3];
+    char    err[256];
+    REF_SEEN rs;
+    const char *to[2] = {"first.rcpt@mail.ru", "second.rcpt@yandex.ru"};
+
+    for (int i = 0; i < 2; i++) {
+	char    seed[64];
+
+	snprintf(seed, sizeof(seed), "ref sent %d", i);
+	ev[i] = ev_make(EV_SENT, time(NULL), to[i], seed);
+	EVIDENCE_SET(&ev[i], msgref, "abcdefghijkl");
+	EVIDENCE_SET(&ev[i], department, "sales");
+	EVIDENCE_SET(&ev[i], owner, "petrova.e");
+	EVIDENCE_SET(&ev[i], event, "contract");
+	EVIDENCE_SET(&ev[i], contact, i ? "C2" : "C1");
+    }
+    assert_int_equal(store_apply(store, ev, 2, time(NULL), NULL, err, sizeof(err)), 0);
+    memset(&rs, 0, sizeof(rs));
+    assert_int_equal(store_message(store, "abcdefghijkl", ref_one, &rs, err, sizeof(err)), 0);
+    assert_int_equal(rs.n, 2);
+    for (int i = 0; i < 2; i++) {
+	int     j = strcmp(rs.seen[0], to[i]) == 0 ? 0 : 1;
+
+	assert_string_equal(rs.seen[j], to[i]);
+	assert_string_equal(rs.what[j], i ? "sales/petrova.e/contract/C2"
+			    : "sales/petrova.e/contract/C1");
+    }
+    /* it expires with the tag lifetime */
+    {
+	char    key[128];
+
+	snprintf(key, sizeof(key), "la:m:{b%x}abcdefghijkl", store_bucket(to[0]));
+	assert_true(redis_int("TTL %s%s", key, "") > 9 * 86400);
+    }
+    memset(&rs, 0, sizeof(rs));
+    assert_int_equal(store_message(store, "nosuchreference", ref_one, &rs, err, sizeof(err)), 0);
+    assert_int_equal(rs.n, 0);
+    store_free(store);
+    rpool_free(pool);
+}
+
 /* a dead Redis: apply fails at once and says nothing was stored */
 static void dead_redis_fails_cleanly(void **state)
 {
@@ -453,6 +521,7 @@ int     main(void)
 	cmocka_unit_test(sweep_finds_stale),
 	cmocka_unit_test(one_slot_per_address),
 	cmocka_unit_test(noscript_mid_pipeline),
+	cmocka_unit_test(message_reference),
 	cmocka_unit_test(dead_redis_fails_cleanly),
     };
     const char *missing = redis_fixture_missing();
