@@ -110,7 +110,8 @@
  *	moves `updated'.  state_refresh() returns the same bits.
  *
  *	state_fold() computes a record from `base' (NULL: a new record) and
- *	the items in their given (arrival) order, then refreshes it at
+ *	the items in their given order (the record keeps them in time order),
+ *	then refreshes it at
  *	`now'.  It is how an undo works: the store folds the history again.
  *	An item is skipped when a live EV_UNDO among the items names its id
  *	in `target'; an undo is live unless a live undo names it in turn.
