@@ -29,6 +29,9 @@
  *	settings_rpool_conf() fills a Redis pool configuration; its strings
  *	point into the CONF, which must outlive the pool's creation.
  *
+ *	settings_dns_conf() and settings_domcache_ttl() give the resolver
+ *	settings and the domain verdict lifetimes.
+ *
  *	settings_apply_logging() opens the log as the file asks: syslog with
  *	SyslogFacility, or stderr when foreground is set and Syslog is no,
  *	and sets LogLevel.
@@ -115,6 +118,50 @@ const CONF_KEY settings_keys[] = {
 	"evidence that could not reach Redis is appended here, and replayed"},
     {"JournalSync", CONF_ENUM, "always", 0, 0, "always|interval|never", 0,
 	"when the journal is flushed to disk (see liveaddr.conf(5))"},
+
+    /* liveaddr-milter: the daemon */
+    {"Socket", CONF_STR, "local:/run/liveaddr/milter.sock", 0, 0, NULL, CONF_FLAG_RESTART,
+	"where the milter listens: local:/path, inet:port@host, inet6:port@[addr]"},
+    {"SocketUser", CONF_STR, NULL, 0, 0, NULL, CONF_FLAG_RESTART,
+	"owner of a local socket (unset: the user the milter runs as)"},
+    {"SocketGroup", CONF_STR, NULL, 0, 0, NULL, CONF_FLAG_RESTART,
+	"group of a local socket, e.g. postfix (unset: the milter's group)"},
+    {"SocketMode", CONF_STR, "0660", 0, 0, NULL, CONF_FLAG_RESTART,
+	"mode of a local socket, octal; never writable by others"},
+    {"UserID", CONF_STR, NULL, 0, 0, NULL, CONF_FLAG_RESTART,
+	"user[:group] to run as once the socket is open (when started as root)"},
+    {"PidFile", CONF_STR, NULL, 0, 0, NULL, CONF_FLAG_RESTART,
+	"write the process id here (unset: none; systemd does not need it)"},
+    {"OnFailure", CONF_ENUM, "continue", 0, 0, "continue|tempfail", 0,
+	"when Redis or memory fail during a message: let it go on, or ask the client to retry"},
+
+    /* liveaddr-milter: outbound letters */
+    {"OutboundDaemonNames", CONF_LIST, "ORIGINATING", 0, 0, NULL, 0,
+	"Postfix milter_macro_daemon_name values whose mail is the dealer's own"},
+    {"OutboundAuthenticated", CONF_BOOL, "yes", 0, 0, NULL, 0,
+	"mail from an authenticated sender (SMTP AUTH) is outbound"},
+    {"OutboundSenderDomains", CONF_LIST, NULL, 0, 0, NULL, 0,
+	"mail from these sender domains is outbound"},
+    {"OutboundLocalSubmission", CONF_BOOL, "yes", 0, 0, NULL, 0,
+	"mail submitted with sendmail(1) (non_smtpd_milters) is outbound"},
+    {"BounceDomain", CONF_STR, NULL, 0, 0, NULL, 0,
+	"domain of the signed envelope senders; its mail must reach this milter"},
+    {"TagKeyFile", CONF_STR, NULL, 0, 0, NULL, 0,
+	"file of tag keys, one \"KEY-ID SECRET\" a line (unset: letters are not tagged)"},
+    {"TagSigningKey", CONF_STR, NULL, 0, 0, NULL, 0,
+	"id of the key that signs new tags (unset: the first in TagKeyFile)"},
+    {"TagLifetime", CONF_SECONDS, "10d", 86400, 365 * 86400L, NULL, 0,
+	"how long a tag verifies and a letter's reference is kept"},
+    {"TrackingHeader", CONF_STR, "X-Liveaddr-Tag", 0, 0, NULL, 0,
+	"header that carries the tag in every tagged letter"},
+    {"HintKeyFile", CONF_STR, NULL, 0, 0, NULL, 0,
+	"file of keys shared with the CRM for X-Liveaddr-Hint (unset: hints are ignored)"},
+    {"HintMaxAge", CONF_SECONDS, "7d", 60, 365 * 86400L, NULL, 0,
+	"a hint signed longer ago than this is ignored"},
+    {"MessageTypeHeader", CONF_STR, NULL, 0, 0, NULL, 0,
+	"add this header (e.g. X-Mailru-Msgtype) with \"department-event\" from the hint"},
+    {"RejectNoMailDomains", CONF_BOOL, "no", 0, 0, NULL, 0,
+	"reject, at RCPT and only in smtpd, recipients whose domain certainly takes no mail"},
 };
 const size_t settings_key_count = sizeof(settings_keys) / sizeof(settings_keys[0]);
 
@@ -183,4 +230,34 @@ void    settings_store_conf(const CONF *conf, STORE_CONF *out)
     out->policy.stale_age_sales = conf_int(conf, "StaleAfterSales");
     out->policy.stale_age_service = conf_int(conf, "StaleAfterService");
     out->policy.stale_age_other = conf_int(conf, "StaleAfter");
+    out->msgref_ttl = conf_int(conf, "TagLifetime");
+}
+
+/* settings_dns_conf - resolver settings; servers[] (max) receives the list */
+
+void    settings_dns_conf(const CONF *conf, DNS_CONF *out, const char **servers, size_t max)
+{
+    size_t  n = conf_list_count(conf, "Nameservers");
+
+    dns_conf_init(out);
+    if (n > max)
+	n = max;
+    for (size_t i = 0; i < n; i++)
+	servers[i] = conf_list_item(conf, "Nameservers", i);
+    out->nameservers = servers;
+    out->nameserver_count = n;
+    out->budget_ms = (unsigned) conf_int(conf, "DNSTimeout");
+}
+
+/* settings_domcache_ttl - the domain verdict lifetimes */
+
+DOMCACHE_TTL settings_domcache_ttl(const CONF *conf)
+{
+    DOMCACHE_TTL ttl = domcache_ttl_defaults();
+
+    ttl.positive_refresh = conf_int(conf, "DomainCachePositiveRefresh");
+    ttl.positive_expire = conf_int(conf, "DomainCachePositiveExpire");
+    ttl.negative_refresh = conf_int(conf, "DomainCacheNegativeRefresh");
+    ttl.negative_expire = conf_int(conf, "DomainCacheNegativeExpire");
+    return (ttl);
 }

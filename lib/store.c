@@ -53,7 +53,8 @@
  *	of the batch in one pipeline, applies the items with record_add()
  *	(an id already in the history is a duplicate and changes nothing),
  *	and writes each changed record with a Lua compare-and-set on its
- *	version (EVALSHA; EVAL after NOSCRIPT), all in a second pipeline.
+ *	version (store_write.c: one EVALSHA for the addresses of a bucket,
+ *	the script loaded again after NOSCRIPT), all in a second pipeline.
  *	An address that another writer changed in between is read and
  *	applied again after a short random pause that doubles each time
  *	(at most max_retries times).  So many threads and
@@ -65,7 +66,8 @@
  *	never help: the record under its address does not decode (left
  *	untouched for a person to look at), would not fit, or the address
  *	is too long for a key (logged).
- *	The same script counts the new items in the KPI counters and adds
+ *	The same script counts the new items in the KPI counters, writes
+ *	the message references of "sent" items, and adds
  *	an event when validity, staleness or suppression changed, so that a
  *	write is counted exactly when it happens.  results[i] says what
  *	happened to item i.
@@ -100,51 +102,8 @@
 
 #include "log.h"
 #include "store.h"
+#include "store_int.h"
 
-struct STORE {
-    RPOOL  *pool;
-    STORE_CONF conf;
-    char   *prefix;
-    RSCRIPT cas;
-};
-
- /*
-  * One atomic write: compare-and-set on the record's version (the second
-  * field of its first line), and with it the event, the KPI counters and
-  * the message references, so that a write is counted exactly when it
-  * happens.  Every key is in the address's bucket (one slot).  KEYS: the
-  * address key, the bucket's events, nkpi KPI hashes, nref message
-  * references.  ARGV: the version read ("" when the key was absent), the
-  * new value, the stream's MAXLEN, nev, nkpi, nref, then nev event fields,
-  * nkpi pairs (field, increment), nref triples (field, value, expiry
-  * time).  1 written, 0 someone else wrote first (read again, apply
-  * again).
-  */
-static const char store_cas_lua[] =
-"local cur = redis.call('GET', KEYS[1])\n"
-"local ver = ''\n"
-"if cur then ver = string.match(cur, '^R%d|([0-9a-z]*)|') or '?' end\n"
-"if ver ~= ARGV[1] then return 0 end\n"
-"redis.call('SET', KEYS[1], ARGV[2])\n"
-"local nev, nkpi, nref = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])\n"
-"local i = 7\n"
-"if nev > 0 then\n"
-"  local args = {'XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*'}\n"
-"  for j = 0, nev - 1 do args[#args + 1] = ARGV[i + j] end\n"
-"  redis.call(unpack(args))\n"
-"  i = i + nev\n"
-"end\n"
-"for k = 1, nkpi do\n"
-"  redis.call('HINCRBY', KEYS[2 + k], ARGV[i], ARGV[i + 1])\n"
-"  i = i + 2\n"
-"end\n"
-"for k = 1, nref do\n"
-"  local key = KEYS[2 + nkpi + k]\n"
-"  redis.call('HSET', key, ARGV[i], ARGV[i + 1])\n"
-"  redis.call('EXPIREAT', key, ARGV[i + 2])\n"
-"  i = i + 3\n"
-"end\n"
-"return 1\n";
 
 void    store_conf_defaults(STORE_CONF *conf)
 {
@@ -208,7 +167,7 @@ int     store_address_key(const STORE *store, const char *key, char *buf, size_t
 
 /* store_bucket_key - PREFIXname:{bB}SUFFIX */
 
-static void store_bucket_key(const STORE *store, const char *name, unsigned bucket,
+void    store_bucket_key(const STORE *store, const char *name, unsigned bucket,
 			             const char *suffix, char *buf, size_t len)
 {
     snprintf(buf, len, "%s%s:{b%x}%s", store->prefix, name, bucket, suffix);
@@ -231,7 +190,7 @@ static void store_backoff(int attempt)
 
 /* store_version_text - a version as the record writes it (base 36, 0 = "") */
 
-static void store_version_text(unsigned long v, char *buf)
+void    store_version_text(unsigned long v, char *buf)
 {
     char    tmp[16];
     int     i = 0, j = 0;
@@ -247,7 +206,7 @@ static void store_version_text(unsigned long v, char *buf)
 
 /* store_field - a KPI field part: no "|" inside */
 
-static void store_field(char *dst, size_t size, const char *src)
+void    store_field(char *dst, size_t size, const char *src)
 {
     snprintf(dst, size, "%s", src && *src ? src : "-");
     for (char *cp = dst; *cp; cp++)
@@ -255,21 +214,31 @@ static void store_field(char *dst, size_t size, const char *src)
 	    *cp = '/';
 }
 
-/* One address of a batch. */
-typedef struct {
-    const char *address;
-    size_t *items;			/* indexes into the batch */
-    size_t  nitems;
-    RECORD_DOC *doc;			/* as read, then as written */
-    unsigned bucket;
-    unsigned changed;
-    VALIDITY before;			/* validity as read (the sweep) */
-    bool    done;
-    bool    failed;
-    bool    refused;			/* failed for good: retrying won't help */
-    char    expect[16];			/* the version read */
-    char    key[ADDR_ADDRESS_MAX + 64];
-} STORE_GROUP;
+
+/*
+  * Record documents are large (the history has room for RECORD_HISTORY_MAX
+  * items): each thread keeps up to STORE_DOC_CACHE of them for its next
+  * batch instead of asking malloc() for fresh pages every time.
+  */
+#define STORE_DOC_CACHE	256
+
+static _Thread_local RECORD_DOC *store_docs[STORE_DOC_CACHE];
+static _Thread_local int store_ndocs;
+
+static RECORD_DOC *store_doc_take(void)
+{
+    return (store_ndocs > 0 ? store_docs[--store_ndocs] : malloc(sizeof(RECORD_DOC)));
+}
+
+static void store_doc_give(RECORD_DOC *doc)
+{
+    if (doc == NULL)
+	return;
+    if (store_ndocs < STORE_DOC_CACHE)
+	store_docs[store_ndocs++] = doc;
+    else
+	free(doc);
+}
 
 /* store_group - split a batch by address, keeping the order of items */
 
@@ -309,7 +278,7 @@ static void store_groups_free(STORE_GROUP *groups, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
 	free(groups[i].items);
-	free(groups[i].doc);
+	store_doc_give(groups[i].doc);
     }
     free(groups);
 }
@@ -336,7 +305,7 @@ static int store_read(STORE *store, redisContext *c, STORE_GROUP *groups, size_t
 	    snprintf(err, errlen, "Redis: %s", c->errstr);
 	    return (-1);
 	}
-	if (grp->doc == NULL && (grp->doc = malloc(sizeof(*grp->doc))) == NULL) {
+	if (grp->doc == NULL && (grp->doc = store_doc_take()) == NULL) {
 	    grp->failed = true;
 	} else if (r->type == REDIS_REPLY_NIL) {
 	    record_doc_init(grp->doc);
@@ -374,290 +343,6 @@ static int store_read(STORE *store, redisContext *c, STORE_GROUP *groups, size_t
 	}
     }
     return (0);
-}
-
-/*
-  * One script call under construction.  Short arguments are copied into
-  * the arena; the record value is referenced (it outlives the call, and
-  * redisAppendCommandArgv() copies everything into its output buffer).
-  */
-#define STORE_CALL_ARGS		1024
-#define STORE_CALL_ARENA	(128 * 1024)
-
-typedef struct {
-    const char *argv[STORE_CALL_ARGS];
-    size_t  argl[STORE_CALL_ARGS];
-    int     argc;
-    size_t  used;
-    bool    overflow;
-    char    arena[STORE_CALL_ARENA];
-} STORE_CALL;
-
-static void call_add(STORE_CALL *call, const char *text, size_t len, bool copy)
-{
-    if (call->argc >= STORE_CALL_ARGS || (copy && call->used + len + 1 > STORE_CALL_ARENA)) {
-	call->overflow = true;
-	return;
-    }
-    if (copy) {
-	char   *dup = call->arena + call->used;
-
-	memcpy(dup, text, len);
-	dup[len] = 0;
-	call->used += len + 1;
-	text = dup;
-    }
-    call->argv[call->argc] = text;
-    call->argl[call->argc] = len;
-    call->argc++;
-}
-
-static void call_str(STORE_CALL *call, const char *text)
-{
-    call_add(call, text, strlen(text), true);
-}
-
-/* One KPI increment or message reference of a script call. */
-typedef struct {
-    char    key[160];
-    char    field[ADDR_ADDRESS_MAX + 1];
-    char    value[240];			/* the increment, or the reference's value */
-    long long count;
-    time_t  expires;
-} STORE_PAIR;
-
-#define STORE_PAIRS	128
-
-/* store_kpi_add - count an item under its month and field (merging) */
-
-static int store_kpi_add(STORE *store, const STORE_GROUP *grp, const EVIDENCE *ev,
-			         STORE_PAIR *pairs, int *npairs)
-{
-    const RECORD *rec = &grp->doc->rec;
-    char    dept[40], owner[72], event[40], month[24], key[160], field[200];
-    struct tm tm;
-
-    localtime_r(&ev->when, &tm);
-    snprintf(month, sizeof(month), ":%04d-%02d", (tm.tm_year + 1900) % 10000,
-	     (tm.tm_mon + 1) % 100);
-    store_bucket_key(store, "kpi", grp->bucket, month, key, sizeof(key));
-    store_field(dept, sizeof(dept), ev->department[0] ? ev->department : rec->department);
-    store_field(owner, sizeof(owner), ev->owner[0] ? ev->owner : rec->owner);
-    store_field(event, sizeof(event), ev->event);
-    snprintf(field, sizeof(field), "%s|%s|%s|%s", dept, owner, event,
-	     evidence_kind_name(ev->kind));
-    for (int i = 0; i < *npairs; i++) {
-	if (strcmp(pairs[i].key, key) == 0 && strcmp(pairs[i].field, field) == 0) {
-	    pairs[i].count++;
-	    return (0);
-	}
-    }
-    if (*npairs >= STORE_PAIRS)
-	return (-1);
-    snprintf(pairs[*npairs].key, sizeof(pairs[*npairs].key), "%s", key);
-    snprintf(pairs[*npairs].field, sizeof(pairs[*npairs].field), "%s", field);
-    pairs[*npairs].count = 1;
-    (*npairs)++;
-    return (0);
-}
-
-/* store_ref_add - a letter's reference names its recipient (EV_SENT) */
-
-static int store_ref_add(STORE *store, const STORE_GROUP *grp, const EVIDENCE *ev,
-			         STORE_PAIR *refs, int *nrefs)
-{
-    char    dept[40], owner[72], event[40], contact[72], suffix[EV_NAME_MAX + 2];
-    STORE_PAIR *p;
-
-    if (ev->kind != EV_SENT || ev->msgref[0] == 0 || store->conf.msgref_ttl <= 0)
-	return (0);
-    if (*nrefs >= STORE_PAIRS)
-	return (-1);
-    p = refs + (*nrefs)++;
-    snprintf(suffix, sizeof(suffix), "%s", ev->msgref);
-    store_bucket_key(store, "m", grp->bucket, suffix, p->key, sizeof(p->key));
-    snprintf(p->field, sizeof(p->field), "%s", grp->address);
-    store_field(dept, sizeof(dept), ev->department);
-    store_field(owner, sizeof(owner), ev->owner);
-    store_field(event, sizeof(event), ev->event);
-    store_field(contact, sizeof(contact), ev->contact);
-    snprintf(p->value, sizeof(p->value), "%s|%s|%s|%s", dept, owner, event, contact);
-    p->expires = ev->when + store->conf.msgref_ttl;
-    return (0);
-}
-
-/* store_call_build - EVALSHA with the record, event, KPI and references */
-
-static int store_call_build(STORE *store, STORE_GROUP *grp, const EVIDENCE *items,
-			            const STORE_RESULT *results, const char *value,
-			            size_t vlen, STORE_CALL *call, STORE_PAIR *kpi,
-			            STORE_PAIR *refs)
-{
-    const RECORD *rec = &grp->doc->rec;
-    const EVIDENCE *last = NULL;
-    char    buf[256];
-    int     nkpi = 0, nref = 0;
-    bool    event = (grp->changed & (STATE_CHANGED_VALIDITY | STATE_CHANGED_STALE
-				     | STATE_CHANGED_SUPPRESSION)) != 0;
-
-    call->argc = 0;
-    call->used = 0;
-    call->overflow = false;
-    for (size_t k = 0; k < grp->nitems; k++) {
-	const EVIDENCE *ev = items + grp->items[k];
-
-	if (results[grp->items[k]].duplicate)
-	    continue;
-	last = ev;
-	if (store_kpi_add(store, grp, ev, kpi, &nkpi) < 0
-	    || store_ref_add(store, grp, ev, refs, &nref) < 0)
-	    return (-1);
-    }
-    call_str(call, "EVALSHA");
-    call_str(call, store->cas.sha);
-    snprintf(buf, sizeof(buf), "%d", 2 + nkpi + nref);
-    call_str(call, buf);
-    /* KEYS */
-    call_str(call, grp->key);
-    store_bucket_key(store, "events", grp->bucket, "", buf, sizeof(buf));
-    call_str(call, buf);
-    for (int i = 0; i < nkpi; i++)
-	call_str(call, kpi[i].key);
-    for (int i = 0; i < nref; i++)
-	call_str(call, refs[i].key);
-    /* ARGV */
-    call_str(call, grp->expect);
-    call_add(call, value, vlen, false);
-    snprintf(buf, sizeof(buf), "%ld", store->conf.events_maxlen / STORE_BUCKETS + 1);
-    call_str(call, buf);
-    call_str(call, event ? "16" : "0");
-    snprintf(buf, sizeof(buf), "%d", nkpi);
-    call_str(call, buf);
-    snprintf(buf, sizeof(buf), "%d", nref);
-    call_str(call, buf);
-    if (event) {
-	call_str(call, "address");
-	call_str(call, grp->address);
-	call_str(call, "validity");
-	call_str(call, state_validity_name(rec->validity));
-	call_str(call, "stale");
-	call_str(call, rec->stale ? "1" : "0");
-	call_str(call, "suppression");
-	snprintf(buf, sizeof(buf), "%u", rec->suppression);
-	call_str(call, buf);
-	call_str(call, "reason");
-	call_str(call, rec->reason[0] ? rec->reason : "-");
-	call_str(call, "cause");
-	call_str(call, last ? evidence_kind_name(last->kind) : "sweep");
-	call_str(call, "contact");
-	call_str(call, rec->contact[0] ? rec->contact : "-");
-	call_str(call, "when");
-	snprintf(buf, sizeof(buf), "%lld", (long long) rec->updated);
-	call_str(call, buf);
-    }
-    for (int i = 0; i < nkpi; i++) {
-	call_str(call, kpi[i].field);
-	snprintf(buf, sizeof(buf), "%lld", kpi[i].count);
-	call_str(call, buf);
-    }
-    for (int i = 0; i < nref; i++) {
-	call_str(call, refs[i].field);
-	call_str(call, refs[i].value);
-	snprintf(buf, sizeof(buf), "%lld", (long long) refs[i].expires);
-	call_str(call, buf);
-    }
-    return (call->overflow ? -1 : 0);
-}
-
-/* store_write - pipeline one atomic script call for every changed group */
-
-static int store_write(STORE *store, redisContext *c, STORE_GROUP *groups, size_t ng,
-		               const EVIDENCE *items, STORE_RESULT *results,
-		               bool *conflicts, char *err, size_t errlen)
-{
-    size_t  sent = 0;
-    char   *value = malloc(RECORD_TEXT_MAX);
-    bool   *queued = calloc(ng ? ng : 1, sizeof(bool));
-    STORE_CALL *call = malloc(sizeof(*call));
-    STORE_PAIR *pairs = calloc(2 * STORE_PAIRS, sizeof(*pairs));
-    bool    reload = false;
-    int     status = 0;
-
-    *conflicts = false;
-    if (value == NULL || queued == NULL || call == NULL || pairs == NULL) {
-	free(value);
-	free(queued);
-	free(call);
-	free(pairs);
-	snprintf(err, errlen, "out of memory");
-	return (-1);
-    }
-    for (size_t g = 0; g < ng; g++) {
-	STORE_GROUP *grp = groups + g;
-	int     len;
-
-	if (grp->done || grp->failed)
-	    continue;
-	grp->doc->version++;
-	if ((len = record_encode(grp->doc, value, RECORD_TEXT_MAX)) < 0
-	    || store_call_build(store, grp, items, results, value, (size_t) len, call,
-				pairs, pairs + STORE_PAIRS) < 0) {
-	    log_error("store: the record of %s does not fit; its evidence is refused",
-		      grp->address);
-	    grp->failed = grp->refused = true;
-	    grp->doc->version--;
-	    continue;
-	}
-	redisAppendCommandArgv(c, call->argc, call->argv, call->argl);
-	queued[g] = true;
-	sent++;
-    }
-    for (size_t g = 0; g < ng && sent > 0; g++) {
-	STORE_GROUP *grp = groups + g;
-	redisReply *r;
-
-	if (!queued[g])
-	    continue;
-	sent--;
-	if (redisGetReply(c, (void **) &r) != REDIS_OK || r == NULL) {
-	    snprintf(err, errlen, "Redis: %s", c->errstr);
-	    status = -1;
-	    break;
-	}
-	if (r->type == REDIS_REPLY_ERROR && strncmp(r->str, "NOSCRIPT", 8) == 0) {
-	    /* The script cache is empty (restart, failover): load it once the
-	     * other replies of the pipeline are read, then try again. */
-	    reload = true;
-	    grp->doc->version--;
-	    *conflicts = true;
-	} else if (r->type == REDIS_REPLY_INTEGER && r->integer == 1) {
-	    grp->done = true;
-	    for (size_t k = 0; k < grp->nitems; k++)
-		results[grp->items[k]].stored = true;
-	} else if (r->type == REDIS_REPLY_INTEGER) {
-	    *conflicts = true;			/* read again, apply again */
-	} else {
-	    log_error("store: writing %s: %s", grp->key,
-		      r->type == REDIS_REPLY_ERROR ? r->str : "unexpected reply");
-	    grp->failed = true;
-	}
-	freeReplyObject(r);
-    }
-    if (reload && status == 0) {
-	redisReply *l = redisCommand(c, "SCRIPT LOAD %s", store->cas.body);
-
-	if (l == NULL) {
-	    snprintf(err, errlen, "Redis: %s", c->errstr);
-	    status = -1;
-	} else {
-	    freeReplyObject(l);
-	}
-    }
-    free(value);
-    free(queued);
-    free(call);
-    free(pairs);
-    return (status);
 }
 
 /* store_settle - read, apply and write until no group has a conflict */

@@ -176,22 +176,6 @@ static void check_one(CHECK_RUN *run, const char *input, size_t len)
     run->worst = run->count++ ? check_worse(run->worst, r.verdict) : r.verdict;
 }
 
-/* dns_conf_from - resolver settings from liveaddr.conf */
-
-static void dns_conf_from(const CONF *conf, DNS_CONF *dc, const char **servers, size_t max)
-{
-    size_t  n = conf_list_count(conf, "Nameservers");
-
-    dns_conf_init(dc);
-    if (n > max)
-	n = max;
-    for (size_t i = 0; i < n; i++)
-	servers[i] = conf_list_item(conf, "Nameservers", i);
-    dc->nameservers = servers;
-    dc->nameserver_count = n;
-    dc->budget_ms = (unsigned) conf_int(conf, "DNSTimeout");
-}
-
 int     ctl_check(CTL *ctl, int argc, char **argv)
 {
     CHECK_RUN run = {.dns = true};
@@ -201,7 +185,7 @@ int     ctl_check(CTL *ctl, int argc, char **argv)
     const char *servers[DNS_MAX_NAMESERVERS];
     DNS_CONF dc;
     RPOOL_CONF rc;
-    DOMCACHE_TTL ttl = domcache_ttl_defaults();
+    DOMCACHE_TTL ttl;
     DNS_CTX *dns = NULL;
     DOMCACHE *cache = NULL;
     RPOOL  *pool = NULL;
@@ -234,12 +218,9 @@ int     ctl_check(CTL *ctl, int argc, char **argv)
     }
     run.checker.suggest = suggest;
     if (run.dns) {
-	dns_conf_from(conf, &dc, servers, DNS_MAX_NAMESERVERS);
+	settings_dns_conf(conf, &dc, servers, DNS_MAX_NAMESERVERS);
 	settings_rpool_conf(conf, &rc);
-	ttl.positive_refresh = conf_int(conf, "DomainCachePositiveRefresh");
-	ttl.positive_expire = conf_int(conf, "DomainCachePositiveExpire");
-	ttl.negative_refresh = conf_int(conf, "DomainCacheNegativeRefresh");
-	ttl.negative_expire = conf_int(conf, "DomainCacheNegativeExpire");
+	ttl = settings_domcache_ttl(conf);
 	if ((dns = dns_new(&dc, err, sizeof(err))) == NULL
 	    || (pool = rpool_new(&rc, err, sizeof(err))) == NULL) {
 	    fprintf(stderr, "liveaddrctl: %s\n", err);
