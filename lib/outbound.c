@@ -15,6 +15,7 @@
  *				const char *sender, const char *daemon_name,
  *				const char *auth_authen)
  *	const OUT_RCPT *outmsg_rcpt(OUTMSG *msg, const char *recipient)
+ *	void	outmsg_rcpt_drop(OUTMSG *msg)
  *	void	outmsg_header(OUTMSG *msg, const char *name, const char *value)
  *	int	outmsg_eom(OUTMSG *msg, const OUTBOUND_CONF *conf, time_t now,
  *				const char *queue_id, OUT_PLAN *plan)
@@ -41,6 +42,7 @@
  *	outmsg_rcpt() records a recipient (at most OUT_RCPT_MAX) and returns
  *	it parsed, so that the caller can start the DNS lookup of its
  *	domain at once; NULL when it does not parse or there are too many.
+ *	outmsg_rcpt_drop() forgets the last one (the milter rejected it).
  *
  *	outmsg_header() looks at each header: every X-Liveaddr-* header
  *	(hint_is_ours()) is marked for removal with its index among headers
@@ -197,6 +199,12 @@ const OUT_RCPT *outmsg_rcpt(OUTMSG *msg, const char *recipient)
     snprintf(r->domain, sizeof(r->domain), "%s", a.domain);
     msg->nrcpt++;
     return (r);
+}
+
+void    outmsg_rcpt_drop(OUTMSG *msg)
+{
+    if (msg->nrcpt > 0)
+	msg->nrcpt--;
 }
 
 void    outmsg_header(OUTMSG *msg, const char *name, const char *value)

@@ -83,6 +83,7 @@ extern void outmsg_reset(OUTMSG *);
 extern OUT_WHY outmsg_mail(OUTMSG *, const OUTBOUND_CONF *, const char *sender,
 			           const char *daemon_name, const char *auth_authen);
 extern const OUT_RCPT *outmsg_rcpt(OUTMSG *, const char *recipient);
+extern void outmsg_rcpt_drop(OUTMSG *);
 extern void outmsg_header(OUTMSG *, const char *name, const char *value);
 extern int outmsg_eom(OUTMSG *, const OUTBOUND_CONF *, time_t now,
 		              const char *queue_id, OUT_PLAN *);

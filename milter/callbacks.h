@@ -1,0 +1,27 @@
+#ifndef LIVEADDR_CALLBACKS_H
+#define LIVEADDR_CALLBACKS_H
+
+/*++
+ * NAME
+ *	callbacks 3h
+ * SUMMARY
+ *	the libmilter callbacks of liveaddr-milter
+ * SYNOPSIS
+ *	#include "callbacks.h"
+ * DESCRIPTION
+ *	See callbacks.c.
+ *--*/
+
+#include <libmilter/mfapi.h>
+
+extern struct smfiDesc callbacks_desc;
+
+extern sfsistat cb_connect(SMFICTX *, char *hostname, _SOCK_ADDR *hostaddr);
+extern sfsistat cb_envfrom(SMFICTX *, char **argv);
+extern sfsistat cb_envrcpt(SMFICTX *, char **argv);
+extern sfsistat cb_header(SMFICTX *, char *name, char *value);
+extern sfsistat cb_eom(SMFICTX *);
+extern sfsistat cb_abort(SMFICTX *);
+extern sfsistat cb_close(SMFICTX *);
+
+#endif

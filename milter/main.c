@@ -1,0 +1,382 @@
+/*++
+ * NAME
+ *	liveaddr-milter 8
+ * SUMMARY
+ *	tag the dealer's letters and learn from what comes back
+ * SYNOPSIS
+ *	liveaddr-milter [-f] [-n] [-c file] [-p socket]
+ *	liveaddr-milter -V
+ * DESCRIPTION
+ *	The daemon: reads liveaddr.conf (-c, default LIVEADDR_CONF), opens
+ *	the socket as libmilter spells it (Socket, or -p:
+ *	local:/path, inet:port@host, inet6:port@[addr]), gives a local
+ *	socket its owner, group and mode (SocketUser, SocketGroup,
+ *	SocketMode; a mode writable by others is refused), then, when
+ *	started as root, becomes UserID, and runs the callbacks
+ *	(callbacks.c) until told to stop.
+ *
+ *	-f stays in the foreground (for systemd Type=simple and for
+ *	containers; with "Syslog no" it logs to stderr); without it the
+ *	milter detaches.  -n checks the configuration and the key files and
+ *	exits: 0 good, 78 not.  -V prints the version.
+ *
+ *	Signals, taken by the main thread with sigwait() (smfi_main() runs in
+ *	a thread of its own: see main()): SIGHUP (and SIGUSR1)
+ *	reload liveaddr.conf and the key files without dropping a
+ *	connection: messages that started keep the settings they started
+ *	with; a file with errors is logged and the old settings stay.  Keys
+ *	marked "restart" in liveaddr.conf(5) (the socket, its owner and mode,
+ *	UserID, PidFile, JournalPath) need a restart.  SIGTERM and SIGINT
+ *	stop accepting connections and let the messages in flight finish.
+ *
+ *	A housekeeping thread replays the journal (evidence that could not
+ *	reach Redis) every 30 seconds while it holds something.
+ * EXIT STATUS
+ *	0 stopped normally, 64 usage, 69 the socket could not be opened,
+ *	71 a system error, 78 configuration.
+ *--*/
+
+#include "config.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "callbacks.h"
+#include "log.h"
+#include "mfx.h"
+#include "prefetch.h"
+#include "runtime.h"
+#include "settings.h"
+
+static const char *conf_path = LIVEADDR_CONF;
+static volatile int stopping;
+static bool foreground;
+
+static void usage(void)
+{
+    fprintf(stderr, "usage: liveaddr-milter [-f] [-n] [-c file] [-p socket] | -V\n");
+    exit(EX_USAGE);
+}
+
+/* local_path - the file of a local socket spec, or NULL */
+
+static const char *local_path(const char *spec)
+{
+    if (strncmp(spec, "local:", 6) == 0)
+	return (spec + 6);
+    if (strncmp(spec, "unix:", 5) == 0)
+	return (spec + 5);
+    if (spec[0] == '/')
+	return (spec);
+    return (NULL);
+}
+
+/* socket_permissions - owner, group and mode of a local socket */
+
+static int socket_permissions(const CONF *conf, const char *spec)
+{
+    const char *path = local_path(spec);
+    const char *user = conf_str(conf, "SocketUser"), *group = conf_str(conf, "SocketGroup");
+    char   *end;
+    long    mode = strtol(conf_str(conf, "SocketMode"), &end, 8);
+    uid_t   uid = (uid_t) -1;
+    gid_t   gid = (gid_t) -1;
+
+    if (path == NULL)
+	return (0);
+    if (*end || mode < 0 || mode > 0777) {
+	log_error("SocketMode %s: not an octal mode", conf_str(conf, "SocketMode"));
+	return (-1);
+    }
+    if (mode & 0002) {
+	log_error("SocketMode %04lo: a socket writable by every user lets anyone tamper "
+		  "with mail; use 0660 and a group", mode);
+	return (-1);
+    }
+    if (user && *user) {
+	struct passwd *pw = getpwnam(user);
+
+	if (pw == NULL) {
+	    log_error("SocketUser %s: no such user", user);
+	    return (-1);
+	}
+	uid = pw->pw_uid;
+    }
+    if (group && *group) {
+	struct group *gr = getgrnam(group);
+
+	if (gr == NULL) {
+	    log_error("SocketGroup %s: no such group", group);
+	    return (-1);
+	}
+	gid = gr->gr_gid;
+    }
+    if ((uid != (uid_t) -1 || gid != (gid_t) -1) && chown(path, uid, gid) < 0) {
+	log_error("chown %s: %s", path, strerror(errno));
+	return (-1);
+    }
+    if (chmod(path, (mode_t) mode) < 0) {
+	log_error("chmod %s: %s", path, strerror(errno));
+	return (-1);
+    }
+    return (0);
+}
+
+/* drop_privileges - become UserID ("user" or "user:group") */
+
+static int drop_privileges(const CONF *conf)
+{
+    const char *spec = conf_str(conf, "UserID");
+    char    user[128], *colon;
+    struct passwd *pw;
+    gid_t   gid;
+
+    if (spec == NULL || *spec == 0) {
+	if (getuid() == 0)
+	    log_warn("running as root: set UserID (e.g. liveaddr) in %s", conf_path);
+	return (0);
+    }
+    if (getuid() != 0 && geteuid() != 0)
+	return (0);				/* started as that user already */
+    snprintf(user, sizeof(user), "%s", spec);
+    if ((colon = strchr(user, ':')) != NULL)
+	*colon++ = 0;
+    if ((pw = getpwnam(user)) == NULL) {
+	log_error("UserID %s: no such user", user);
+	return (-1);
+    }
+    gid = pw->pw_gid;
+    if (colon && *colon) {
+	struct group *gr = getgrnam(colon);
+
+	if (gr == NULL) {
+	    log_error("UserID %s: no such group %s", spec, colon);
+	    return (-1);
+	}
+	gid = gr->gr_gid;
+    }
+    if (initgroups(user, gid) < 0 || setgid(gid) < 0 || setuid(pw->pw_uid) < 0) {
+	log_error("cannot become %s: %s", spec, strerror(errno));
+	return (-1);
+    }
+    if (setuid(0) == 0) {
+	log_error("could become root again after dropping to %s: refusing to run", spec);
+	return (-1);
+    }
+    return (0);
+}
+
+/*
+  * Reloads happen in their own thread, so that the main thread is back in
+  * sigwait() at once (see main()).
+  */
+static pthread_mutex_t reload_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t reload_wanted = PTHREAD_COND_INITIALIZER;
+static int reload_pending;
+
+static void *reload_thread(void *arg)
+{
+    (void) arg;
+    for (;;) {
+	char    err[512];
+	RUNTIME *rt;
+
+	pthread_mutex_lock(&reload_lock);
+	while (!reload_pending && !stopping)
+	    pthread_cond_wait(&reload_wanted, &reload_lock);
+	reload_pending = 0;
+	pthread_mutex_unlock(&reload_lock);
+	if (stopping)
+	    return (NULL);
+	if ((rt = runtime_build(conf_path, err, sizeof(err))) == NULL) {
+	    log_error("reload of %s failed, the old settings stay: %s", conf_path, err);
+	} else {
+	    (void) settings_apply_logging(rt->conf, "liveaddr-milter", foreground);
+	    runtime_install(rt);
+	    log_info("reloaded %s", conf_path);
+	}
+    }
+}
+
+static void *milter_thread(void *arg)
+{
+    int    *status = arg;
+
+    *status = smfi_main() == MI_SUCCESS ? 0 : EX_SOFTWARE;
+    stopping = 1;
+    kill(getpid(), SIGUSR2);			/* wake the main thread */
+    return (NULL);
+}
+
+/* housekeeping - replay the journal while it holds something */
+
+static void *housekeeping(void *arg)
+{
+    (void) arg;
+    while (!stopping) {
+	RUNTIME *rt;
+
+	for (int i = 0; i < 30 && !stopping; i++)
+	    sleep(1);
+	if (stopping || (rt = runtime_acquire()) == NULL)
+	    continue;
+	{
+	    struct stat st;
+	    const char *path = conf_str(rt->conf, "JournalPath");
+	    SINK_STATS ss;
+
+	    sink_stats(rt->sink, &ss);
+	    if ((stat(path, &st) == 0 && st.st_size > 0) || ss.journaled > ss.replayed) {
+		JOURNAL_STATS js;
+		char    err[256];
+
+		if (sink_replay(rt->sink, &js, err, sizeof(err)) == 0 && js.applied > 0)
+		    log_info("journal replayed: %zu evidence item(s)", js.applied);
+	    }
+	}
+	runtime_release(rt);
+    }
+    return (NULL);
+}
+
+int     main(int argc, char **argv)
+{
+    bool    check_only = false;
+    const char *socket_spec = NULL;
+    char    err[512];
+    RUNTIME *rt;
+    sigset_t set;
+    pthread_t milter_tid, reload_tid, hk_tid;
+    const char *pidfile;
+    char    pidpath[4096] = "";
+    int     ch, sig, status = 0;
+
+    while ((ch = getopt(argc, argv, "c:fnp:V")) != -1) {
+	switch (ch) {
+	case 'c':
+	    conf_path = optarg;
+	    break;
+	case 'f':
+	    foreground = true;
+	    break;
+	case 'n':
+	    check_only = true;
+	    break;
+	case 'p':
+	    socket_spec = optarg;
+	    break;
+	case 'V':
+	    printf("liveaddr-milter %s\n", PACKAGE_VERSION);
+	    return (0);
+	default:
+	    usage();
+	}
+    }
+    if (optind != argc)
+	usage();
+    if ((rt = runtime_build(conf_path, err, sizeof(err))) == NULL) {
+	fprintf(stderr, "liveaddr-milter: %s: %s\n", conf_path, err);
+	return (EX_CONFIG);
+    }
+    if (check_only) {
+	printf("liveaddr-milter: %s: ok\n", conf_path);
+	runtime_install(rt);
+	runtime_shutdown();
+	return (0);
+    }
+    if (socket_spec == NULL)
+	socket_spec = conf_str(rt->conf, "Socket");
+    if (settings_apply_logging(rt->conf, "liveaddr-milter", foreground) < 0) {
+	fprintf(stderr, "liveaddr-milter: bad SyslogFacility or LogLevel\n");
+	return (EX_CONFIG);
+    }
+    if (!foreground && daemon(0, 0) < 0) {
+	log_error("daemon: %s", strerror(errno));
+	return (EX_OSERR);
+    }
+
+    /* The socket first (as root), then its permissions, then who we are. */
+    umask(0117);
+    if (smfi_setconn((char *) socket_spec) != MI_SUCCESS
+	|| smfi_register(callbacks_desc) != MI_SUCCESS
+	|| smfi_opensocket(true) != MI_SUCCESS) {
+	log_error("cannot open the milter socket %s", socket_spec);
+	return (EX_UNAVAILABLE);
+    }
+    if (socket_permissions(rt->conf, socket_spec) < 0 || drop_privileges(rt->conf) < 0)
+	return (EX_CONFIG);
+    if ((pidfile = conf_str(rt->conf, "PidFile")) != NULL && *pidfile) {
+	FILE   *fp;
+
+	snprintf(pidpath, sizeof(pidpath), "%s", pidfile);
+	if ((fp = fopen(pidpath, "w")) == NULL) {
+	    log_error("PidFile %s: %s", pidpath, strerror(errno));
+	} else {
+	    fprintf(fp, "%ld\n", (long) getpid());
+	    fclose(fp);
+	}
+    }
+    log_info("liveaddr-milter %s listening on %s", PACKAGE_VERSION, socket_spec);
+    runtime_install(rt);
+
+    /*
+     * Signals.  libmilter's smfi_main() starts a thread of its own that
+     * waits for SIGHUP, SIGTERM and SIGINT and stops the milter on any of
+     * them.  SIGHUP must reload instead, so smfi_main() runs in a thread of
+     * its own, and the main thread waits for the signals: Linux gives a
+     * signal sent to the process to its main thread first when that thread
+     * waits for it, and the main thread only ever hands work to other
+     * threads and goes back to waiting.
+     */
+    sigemptyset(&set);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGUSR1);
+    sigaddset(&set, SIGUSR2);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    if (pthread_create(&reload_tid, NULL, reload_thread, NULL) != 0
+	|| pthread_create(&hk_tid, NULL, housekeeping, NULL) != 0
+	|| prefetch_start(4, 10000) < 0
+	|| pthread_create(&milter_tid, NULL, milter_thread, &status) != 0) {
+	log_error("cannot start threads: %s", strerror(errno));
+	return (EX_OSERR);
+    }
+    while (!stopping) {
+	if (sigwait(&set, &sig) != 0)
+	    continue;
+	if (sig == SIGHUP || sig == SIGUSR1) {
+	    pthread_mutex_lock(&reload_lock);
+	    reload_pending = 1;
+	    pthread_cond_signal(&reload_wanted);
+	    pthread_mutex_unlock(&reload_lock);
+	} else if (sig == SIGTERM || sig == SIGINT) {
+	    log_info("stopping on signal %d: messages in flight may finish", sig);
+	    stopping = 1;
+	    smfi_stop();
+	}
+    }
+    pthread_join(milter_tid, NULL);
+    pthread_mutex_lock(&reload_lock);
+    pthread_cond_broadcast(&reload_wanted);
+    pthread_mutex_unlock(&reload_lock);
+    pthread_join(reload_tid, NULL);
+    prefetch_stop();
+    pthread_join(hk_tid, NULL);
+    if (pidpath[0])
+	unlink(pidpath);
+    runtime_shutdown();
+    log_info("stopped");
+    return (status);
+}
