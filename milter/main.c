@@ -165,6 +165,16 @@ static int drop_privileges(const CONF *conf)
 	}
 	gid = gr->gr_gid;
     }
+    /* The journal files were opened as root: they must stay ours. */
+    {
+	const char *journal = conf_str(conf, "JournalPath");
+	char    lock[4096];
+
+	snprintf(lock, sizeof(lock), "%s.lock", journal);
+	if ((chown(journal, pw->pw_uid, gid) < 0 && errno != ENOENT)
+	    || (chown(lock, pw->pw_uid, gid) < 0 && errno != ENOENT))
+	    log_warn("cannot give the journal to %s: %s", spec, strerror(errno));
+    }
     if (initgroups(user, gid) < 0 || setgid(gid) < 0 || setuid(pw->pw_uid) < 0) {
 	log_error("cannot become %s: %s", spec, strerror(errno));
 	return (-1);
