@@ -94,6 +94,7 @@
 
 #include "config.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -222,20 +223,59 @@ void    store_field(char *dst, size_t size, const char *src)
   */
 #define STORE_DOC_CACHE	256
 
-static _Thread_local RECORD_DOC *store_docs[STORE_DOC_CACHE];
-static _Thread_local int store_ndocs;
+typedef struct {
+    RECORD_DOC *docs[STORE_DOC_CACHE];
+    int     n;
+} STORE_DOCS;
+
+static pthread_key_t store_docs_key;
+static pthread_once_t store_docs_once = PTHREAD_ONCE_INIT;
+
+/* store_docs_free - a thread's cache, when the thread ends */
+
+static void store_docs_free(void *ptr)
+{
+    STORE_DOCS *cache = ptr;
+
+    for (int i = 0; i < cache->n; i++)
+	free(cache->docs[i]);
+    free(cache);
+}
+
+static void store_docs_init(void)
+{
+    (void) pthread_key_create(&store_docs_key, store_docs_free);
+}
+
+static STORE_DOCS *store_docs(void)
+{
+    STORE_DOCS *cache;
+
+    (void) pthread_once(&store_docs_once, store_docs_init);
+    if ((cache = pthread_getspecific(store_docs_key)) == NULL
+	&& (cache = calloc(1, sizeof(*cache))) != NULL
+	&& pthread_setspecific(store_docs_key, cache) != 0) {
+	free(cache);
+	cache = NULL;
+    }
+    return (cache);
+}
 
 static RECORD_DOC *store_doc_take(void)
 {
-    return (store_ndocs > 0 ? store_docs[--store_ndocs] : malloc(sizeof(RECORD_DOC)));
+    STORE_DOCS *cache = store_docs();
+
+    return (cache && cache->n > 0 ? cache->docs[--cache->n] : malloc(sizeof(RECORD_DOC)));
 }
 
 static void store_doc_give(RECORD_DOC *doc)
 {
+    STORE_DOCS *cache;
+
     if (doc == NULL)
 	return;
-    if (store_ndocs < STORE_DOC_CACHE)
-	store_docs[store_ndocs++] = doc;
+    if ((cache = store_docs()) != NULL && cache->n < STORE_DOC_CACHE)
+	cache->docs[cache->n++] = doc;
     else
 	free(doc);
 }
