@@ -22,7 +22,7 @@ for tool in redis-server redis-cli ldns-testns python3; do
     command -v "$tool" >/dev/null 2>&1 || tap_skip_all "$tool not found (contrib/install-deps.sh installs it)"
 done
 
-tap_plan 13
+tap_plan 14
 tmp=$(mktemp -d /tmp/liveaddr-mp.XXXXXX)
 pids=()
 cleanup() {
@@ -130,6 +130,14 @@ tap_check "the store knows both recipients" \
              redis-cli -p $rport --scan --pattern 'la:a:*' | grep -q 'boris@customer.test'"
 
 if [ -s "$tmp/zones.data" ]; then
+    sed 's/anna@customer.test/nora@nullmx.test/' "$tmp/two.txt" | head -7 > "$tmp/nm.txt"
+    echo quit >> "$tmp/nm.txt"
+    "$mc" "inet:$mport@127.0.0.1" < "$tmp/nm.txt" > "$tmp/out5" 2>&1
+    printf 'RedisServer 127.0.0.1:%s\nLanguage en\n' "$rport" > "$tmp/ctl.conf"
+    tap_check "a letter to a null-MX domain goes on, and the lookup started at RCPT makes the address invalid" \
+        bash -c "grep -q '^chgfrom' $tmp/out5 &&
+                 wait_for() { local n=\$1; shift; for ((i=0;i<n*10;i++)); do \"\$@\" && return 0; sleep 0.1; done; return 1; };
+                 wait_for 10 sh -c \"'$top_builddir/tools/liveaddrctl' -c $tmp/ctl.conf show nora@nullmx.test | grep -q null_mx\""
     write_conf yes
     kill -HUP "$mpid"
     wait_for 10 grep -q reloaded "$tmp/milter.log"
@@ -150,6 +158,7 @@ EOF
     tap_check "... never on the local submission path (non_smtpd_milters)" \
         bash -c "! grep -q 'replycode 5' $tmp/out4"
 else
+    tap_skip "a letter to a null-MX domain makes the address invalid" "no DNS zones"
     tap_skip "RejectNoMailDomains: a null-MX recipient is rejected" "no DNS zones"
     tap_skip "... and a good recipient is not" "no DNS zones"
     tap_skip "... never on the local submission path" "no DNS zones"
