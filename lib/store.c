@@ -345,6 +345,13 @@ static int store_read(STORE *store, redisContext *c, STORE_GROUP *groups, size_t
 	    snprintf(err, errlen, "Redis: %s", c->errstr);
 	    return (-1);
 	}
+	if (r->type == REDIS_REPLY_ERROR) {
+	    /* Redis answers but fails (LOADING after a restart, OOM, READONLY):
+	     * not the record's fault; the caller journals the batch. */
+	    snprintf(err, errlen, "Redis GET: %s", r->str);
+	    freeReplyObject(r);
+	    return (-1);
+	}
 	if (grp->doc == NULL && (grp->doc = store_doc_take()) == NULL) {
 	    grp->failed = true;
 	} else if (r->type == REDIS_REPLY_NIL) {

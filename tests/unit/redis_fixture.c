@@ -25,6 +25,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -55,16 +56,22 @@ static int free_port(void)
     return (port);
 }
 
-/* answers - does the server accept a TCP connection? */
+/* answers - does the server answer PING with PONG (not LOADING)? */
 
 static int answers(int port)
 {
     struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((uint16_t) port)};
+    struct timeval tv = {1, 0};
     int     fd = socket(AF_INET, SOCK_STREAM, 0);
-    int     ok;
+    char    buf[64] = "";
+    int     ok = 0;
 
     sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ok = fd >= 0 && connect(fd, (struct sockaddr *) &sin, sizeof(sin)) == 0;
+    if (fd >= 0 && connect(fd, (struct sockaddr *) &sin, sizeof(sin)) == 0) {
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (write(fd, "PING\r\n", 6) == 6 && read(fd, buf, sizeof(buf) - 1) > 0)
+	    ok = strncmp(buf, "+PONG", 5) == 0 || strncmp(buf, "-NOAUTH", 7) == 0;
+    }
     if (fd >= 0)
 	close(fd);
     return (ok);

@@ -478,6 +478,32 @@ static void message_reference(void **state)
     rpool_free(pool);
 }
 
+/* Redis answers with errors (as while LOADING after a restart): the items
+ * are not stored and not refused, so the sink journals them */
+static void error_replies_are_failures(void **state)
+{
+    RPOOL_CONF rc;
+    RPOOL  *pool;
+    STORE  *store;
+    EVIDENCE ev = ev_make(EV_SENT, T0, "loading@mail.ru", "loading");
+    STORE_RESULT res;
+    char    err[256];
+
+    assert_int_equal(redis_int("ACL SETUSER noget on >pw ~* +@all -get%s%s", "", ""), 0);
+    rpool_conf_defaults(&rc);
+    rc.server = fx.server;
+    rc.user = "noget";
+    rc.password = "pw";
+    pool = rpool_new(&rc, err, sizeof(err));
+    store = new_store(pool);
+    assert_int_equal(store_apply(store, &ev, 1, T0, &res, err, sizeof(err)), -1);
+    assert_false(res.stored);
+    assert_false(res.refused);
+    assert_non_null(strstr(err, "NOPERM"));
+    store_free(store);
+    rpool_free(pool);
+}
+
 /* a dead Redis: apply fails at once and says nothing was stored */
 static void dead_redis_fails_cleanly(void **state)
 {
@@ -522,6 +548,7 @@ int     main(void)
 	cmocka_unit_test(one_slot_per_address),
 	cmocka_unit_test(noscript_mid_pipeline),
 	cmocka_unit_test(message_reference),
+	cmocka_unit_test(error_replies_are_failures),
 	cmocka_unit_test(dead_redis_fails_cleanly),
     };
     const char *missing = redis_fixture_missing();
