@@ -159,7 +159,7 @@ static void ctl_show_doc(const CTL_STORE *cs, const char *key, const RECORD_DOC 
 	if (ev->msgref[0])
 	    printf(", message %s", ev->msgref);
 	if (ev->mta[0])
-	    printf(", said by %s", ev->mta);
+	    printf(ev->kind == EV_SENT ? ", queue id %s" : ", said by %s", ev->mta);
 	if (ev->target[0])
 	    printf(", takes back %s", ev->target);
 	if (ev->event[0])

@@ -5,8 +5,11 @@
 # Starts the stack (Redis, DNS test server, the dealer's Postfix and a
 # customer MX), plays a dealer's CRM sending letters, and tells what happened
 # to each, in words.  The demo grows as liveaddr grows; today it shows the
-# mail paths liveaddr listens to: delivery, a refusal at RCPT answered by the
-# dealer's own DSN, and a remote bounce sent back by the customer's MX.
+# first verdicts of typed addresses, liveaddr-milter tagging a CRM letter
+# (signed envelope sender, tracking header, "sent" in the store with what the
+# CRM said), and the mail paths the milter will learn from next: a refusal at
+# RCPT answered by the dealer's own DSN, and a remote bounce sent back by the
+# customer's MX, both now addressed to the signed bounce address.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:?usage: demo.sh BUILD_DIR}
@@ -15,8 +18,9 @@ PATH=$PATH:/usr/sbin
 
 dir=$(mktemp -d /tmp/liveaddr-demo.XXXXXX)
 chmod 755 "$dir"
-trap '"$here/stack.sh" stop "$dir/s" >/dev/null 2>&1; rm -rf "$dir"' EXIT
-"$here/stack.sh" start "$dir/s" || exit 1
+mpid=
+trap '[ -n "$mpid" ] && kill "$mpid"; "$here/stack.sh" stop "$dir/s" >/dev/null 2>&1; rm -rf "$dir"' EXIT
+"$here/stack.sh" start "$dir/s" --milter "$dir/milter.sock" || exit 1
 . "$dir/s/stack.env"
 
 say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
@@ -29,7 +33,7 @@ wait_file() {   # SECONDS PATTERN FILES...: print the first matching file
     local s=$1 pat=$2 i f
     shift 2
     for ((i = 0; i < s * 10; i++)); do
-        for f in "$@" $(ls "${DEALER_MAIL}"/crm/new/* 2>/dev/null); do
+        for f in "$@" $(ls "${DEALER_MAIL}"/crm/new/* "${DEALER_MAIL}"/bounces/new/* 2>/dev/null); do
             [ -f "$f" ] && grep -q "$pat" "$f" && { echo "$f"; return 0; }
         done
         sleep 0.1
@@ -53,17 +57,51 @@ CF
     sidorov@no-such-domain.test | sed 's/^/  /'
 echo "  (the domain verdicts are now shared in Redis: $(redis-cli -p "$REDIS_PORT" --scan --pattern 'la:dom:*' | wc -l) keys la:dom:*)"
 
-say "1. A thank-you letter to a real customer"
-send alice@customer.test "Thank you for your purchase"
+say "1. liveaddr-milter joins the dealer's Postfix"
+secret=$(openssl rand -hex 32 2>/dev/null || echo 0123456789abcdef0123456789abcdef)
+crm_secret=$(openssl rand -hex 32 2>/dev/null || echo fedcba9876543210fedcba9876543210)
+printf 't1 %s\n' "$secret" > "$dir/tag.keys"
+printf 'crm %s\n' "$crm_secret" > "$dir/hint.keys"
+chmod 600 "$dir/tag.keys" "$dir/hint.keys"
+cat >> "$dir/liveaddr.conf" <<CF
+Socket local:$dir/milter.sock
+SocketGroup postfix
+Syslog no
+JournalPath $dir/journal
+BounceDomain bounce.dealer.test
+TagKeyFile $dir/tag.keys
+HintKeyFile $dir/hint.keys
+CF
+"$build/milter/liveaddr-milter" -f -c "$dir/liveaddr.conf" > "$dir/milter.log" 2>&1 &
+mpid=$!
+for ((i = 0; i < 100; i++)); do [ -S "$dir/milter.sock" ] && break; sleep 0.1; done
+echo "  listening on local:$dir/milter.sock (smtpd_milters and non_smtpd_milters)"
+
+say "2. A thank-you letter to a real customer, with the CRM's signed hint"
+hint=$(python3 - "$crm_secret" <<'PY'
+import sys, hmac, hashlib, base64, time
+msg = "v=1; c=C-1001; d=sales; o=petrova.e; e=contract; t=%d; k=crm" % int(time.time())
+mac = base64.b32encode(hmac.new(sys.argv[1].encode(), msg.encode(), hashlib.sha256).digest()).decode().lower()[:26]
+print(msg + "; m=" + mac)
+PY
+)
+echo "  X-Liveaddr-Hint: $hint"
+swaks --server "127.0.0.1:$DEALER_SUBMIT_PORT" -f crm@dealer.test -t alice@customer.test \
+    --header "Subject: Thank you for your purchase" --add-header "X-Liveaddr-Hint: $hint" \
+    --body "Dear customer, thank you for your visit." >/dev/null 2>&1 &&
+    echo "  CRM -> dealer Postfix (submission): letter to alice@customer.test accepted"
 for ((i = 0; i < 100; i++)); do ls "$CUSTOMER_MAIL"/alice/new/* >/dev/null 2>&1 && break; sleep 0.1; done
-if ls "$CUSTOMER_MAIL"/alice/new/* >/dev/null 2>&1; then
-    echo "  delivered to alice@customer.test's mailbox at the customer MX"
-    grep -m1 'status=sent' "$DEALER_LOG" | sed 's/^.*: to=/    dealer log: to=/'
+if f=$(ls "$CUSTOMER_MAIL"/alice/new/* 2>/dev/null | head -1); [ -n "$f" ]; then
+    echo "  delivered to alice@customer.test's mailbox; as it arrived there:"
+    grep -E '^(Return-Path|X-Liveaddr-Tag|X-Liveaddr-Hint|Subject):' "$f" | sed 's/^/    /'
+    echo "  (the hint did not leave the dealer; the bounce address and the tag are signed)"
+    echo "  what liveaddr now knows about the address:"
+    "$build/tools/liveaddrctl" -c "$dir/liveaddr.conf" show alice@customer.test | sed 's/^/    /'
 else
     echo "  NOT delivered (see $DEALER_LOG)"
 fi
 
-say "2. A letter to an address that does not exist"
+say "3. A letter to an address that does not exist"
 send nobody@customer.test "Your service appointment"
 if f=$(wait_file 15 'Final-Recipient: rfc822; nobody@customer.test'); then
     echo "  the customer MX refused it at RCPT; the dealer's Postfix wrote this DSN:"
@@ -72,7 +110,7 @@ else
     echo "  no DSN arrived"
 fi
 
-say "3. A letter to a full mailbox"
+say "4. A letter to a full mailbox"
 send full@customer.test "Happy birthday"
 if f=$(wait_file 15 'Final-Recipient: rfc822; full@customer.test'); then
     echo "  the customer MX accepted it, could not deliver, and sent this DSN back:"
@@ -82,5 +120,7 @@ else
 fi
 
 say "What comes next"
-echo "  liveaddr-milter will tag each letter with a signed bounce address, read"
-echo "  these DSNs, and turn them into evidence about each address in Redis."
+echo "  liveaddr-milter part 2 will read these DSNs at the bounce domain, check the"
+echo "  tag, and turn them into evidence: nobody@ invalid, full@ risky."
+echo
+grep 'outbound (' "$dir/milter.log" | sed 's/^/  milter: /'
