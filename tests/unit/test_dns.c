@@ -204,21 +204,34 @@ static FAKE *fake_start(FAKE_MODE mode)
     assert_non_null(fake);
     fake->mode = mode;
     sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    fake->fd = socket(AF_INET, SOCK_DGRAM, 0);
-    assert_true(fake->fd >= 0);
-    assert_int_equal(bind(fake->fd, (struct sockaddr *) &sin, sizeof(sin)), 0);
-    assert_int_equal(getsockname(fake->fd, (struct sockaddr *) &sin, &len), 0);
-    fake->port = ntohs(sin.sin_port);
     fake->tcp = -1;
-    if (mode == FAKE_TC_RESET || mode == FAKE_TC_MX) {
-	int     one = 1;
+    /* A UDP port whose TCP twin is free too (other tests take ports). */
+    for (int attempt = 0; attempt < 50; attempt++) {
+	sin.sin_port = 0;
+	fake->fd = socket(AF_INET, SOCK_DGRAM, 0);
+	assert_true(fake->fd >= 0);
+	assert_int_equal(bind(fake->fd, (struct sockaddr *) &sin, sizeof(sin)), 0);
+	len = sizeof(sin);
+	assert_int_equal(getsockname(fake->fd, (struct sockaddr *) &sin, &len), 0);
+	fake->port = ntohs(sin.sin_port);
+	if (mode != FAKE_TC_RESET && mode != FAKE_TC_MX)
+	    break;
+	{
+	    int     one = 1;
 
-	fake->tcp = socket(AF_INET, SOCK_STREAM, 0);
-	assert_true(fake->tcp >= 0);
-	setsockopt(fake->tcp, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	assert_int_equal(bind(fake->tcp, (struct sockaddr *) &sin, sizeof(sin)), 0);
-	assert_int_equal(listen(fake->tcp, 16), 0);
+	    fake->tcp = socket(AF_INET, SOCK_STREAM, 0);
+	    assert_true(fake->tcp >= 0);
+	    setsockopt(fake->tcp, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	    if (bind(fake->tcp, (struct sockaddr *) &sin, sizeof(sin)) == 0)
+		break;
+	    close(fake->tcp);
+	    close(fake->fd);
+	    fake->tcp = fake->fd = -1;
+	}
     }
+    assert_true(fake->fd >= 0);
+    if (fake->tcp >= 0)
+	assert_int_equal(listen(fake->tcp, 16), 0);
     assert_int_equal(pthread_create(&fake->thread, NULL, fake_main, fake), 0);
     return (fake);
 }
