@@ -395,6 +395,8 @@ int     main(int argc, char **argv)
 
     /* 3. liveaddr: three rounds of evidence through store_apply(). */
     store_conf_defaults(&sconf);
+    if (getenv("MSGREF_TTL"))			/* 0: no message references */
+	sconf.msgref_ttl = atol(getenv("MSGREF_TTL"));
     if ((store = store_new(pool, &sconf, err, sizeof(err))) == NULL) {
 	fprintf(stderr, "store_bench: %s\n", err);
 	return (1);

@@ -329,6 +329,11 @@ size_t  outmsg_rcpt_count(const OUTMSG *msg)
     return (msg->nrcpt);
 }
 
+const char *outmsg_rcpt_key(const OUTMSG *msg, size_t i)
+{
+    return (i < msg->nrcpt ? msg->rcpts[i].key : NULL);
+}
+
 const char *out_why_name(OUT_WHY why)
 {
     switch (why) {

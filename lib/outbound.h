@@ -90,6 +90,7 @@ extern int outmsg_eom(OUTMSG *, const OUTBOUND_CONF *, time_t now,
 extern void outmsg_plan_free(OUT_PLAN *);
 extern OUT_WHY outmsg_why(const OUTMSG *);
 extern size_t outmsg_rcpt_count(const OUTMSG *);
+extern const char *outmsg_rcpt_key(const OUTMSG *, size_t);
 extern const char *out_why_name(OUT_WHY);
 
 #endif

@@ -10,6 +10,8 @@
  *	void	sink_free(SINK *sink)
  *	SINK_OUTCOME sink_put(SINK *sink, const EVIDENCE *items, size_t n,
  *				time_t now)
+ *	SINK_OUTCOME sink_put_snapshot(SINK *sink, const STORE_SNAPSHOT *snap,
+ *				const EVIDENCE *items, size_t n, time_t now)
  *	int	sink_replay(SINK *sink, JOURNAL_STATS *stats, char *err,
  *				size_t errlen)
  *	int	sink_replay_apply(void *store, EVIDENCE *items, size_t n)
@@ -27,6 +29,9 @@
  *	does not decode: see store_apply()) is logged the same way and not
  *	journaled, since no replay could store it.  sink_put() returns
  *	SINK_STORED, SINK_JOURNALED or SINK_LOST.
+ *
+ *	sink_put_snapshot() is sink_put() with records read ahead of time
+ *	(store_snapshot()), so that the write takes one round trip.
  *
  *	The pool's reconnect backoff (rpool.c) makes sink_put() fail fast
  *	while Redis is known to be down, instead of waiting for a connect
@@ -119,6 +124,12 @@ static void sink_log_lost(const EVIDENCE *ev, const char *why)
 
 SINK_OUTCOME sink_put(SINK *sink, const EVIDENCE *items, size_t n, time_t now)
 {
+    return (sink_put_snapshot(sink, NULL, items, n, now));
+}
+
+SINK_OUTCOME sink_put_snapshot(SINK *sink, const STORE_SNAPSHOT *snap, const EVIDENCE *items,
+			               size_t n, time_t now)
+{
     STORE_RESULT *results;
     EVIDENCE *rest;
     size_t  nrest = 0, refused = 0;
@@ -135,7 +146,8 @@ SINK_OUTCOME sink_put(SINK *sink, const EVIDENCE *items, size_t n, time_t now)
 	sink_count(sink, 0, 0, n, 0);
 	return (SINK_LOST);
     }
-    if (store_apply(sink->store, items, n, now, results, err, sizeof(err)) == 0) {
+    if (store_apply_snapshot(sink->store, snap, items, n, now, results, err,
+			     sizeof(err)) == 0) {
 	sink_count(sink, n, 0, 0, 0);
 	free(results);
 	free(rest);

@@ -37,6 +37,8 @@ typedef struct SINK SINK;
 extern SINK *sink_new(STORE *, JOURNAL *, const char *journal_path);
 extern void sink_free(SINK *);
 extern SINK_OUTCOME sink_put(SINK *, const EVIDENCE *items, size_t n, time_t now);
+extern SINK_OUTCOME sink_put_snapshot(SINK *, const STORE_SNAPSHOT *, const EVIDENCE *items,
+				              size_t n, time_t now);
 extern int sink_replay(SINK *, JOURNAL_STATS *, char *err, size_t errlen);
 extern int sink_replay_apply(void *store, EVIDENCE *items, size_t n);
 extern void sink_stats(SINK *, SINK_STATS *);

@@ -10,6 +10,13 @@
  *	STORE	*store_new(RPOOL *pool, const STORE_CONF *conf, char *err, size_t errlen)
  *	int	store_apply(STORE *store, const EVIDENCE *items, size_t n, time_t now,
  *				STORE_RESULT *results, char *err, size_t errlen)
+ *	STORE_SNAPSHOT *store_snapshot(STORE *store,
+ *				const char *const *addresses, size_t n,
+ *				char *err, size_t errlen)
+ *	int	store_apply_snapshot(STORE *store, const STORE_SNAPSHOT *snap,
+ *				const EVIDENCE *items, size_t n, time_t now,
+ *				STORE_RESULT *results, char *err, size_t errlen)
+ *	void	store_snapshot_free(STORE_SNAPSHOT *snap)
  *	int	store_load(STORE *store, const char *key, RECORD_DOC *doc,
  *				bool *found, char *err, size_t errlen)
  *	int	store_forget(STORE *store, const char *key, time_t now,
@@ -37,10 +44,13 @@
  *	PREFIXkpi:{bB}:YYYY-MM	KPI counters of a month (local time): hash,
  *				field "department|owner|event|kind"; a
  *				report adds up the buckets (store_kpi())
- *	PREFIXm:{bB}REF	a letter's reference (milter): hash, field the
- *				recipient, value "department|owner|event|
+ *	PREFIXm:{bB}:DAY	the letters sent that day (UTC day number) to
+ *				the bucket's addresses: hash, field the
+ *				message reference, value one line a
+ *				recipient, "address|department|owner|event|
  *				contact"; written with the "sent" evidence,
- *				expires msgref_ttl after the letter
+ *				expires msgref_ttl after the day ends (one
+ *				key a bucket a day, not one a letter: cheap)
  *	PREFIXevents:{bB}	the bucket's event stream (XADD, capped at
  *				about events_maxlen / STORE_BUCKETS): one
  *				entry a change of validity, staleness or
@@ -72,6 +82,16 @@
  *	write is counted exactly when it happens.  results[i] says what
  *	happened to item i.
  *
+ *	store_snapshot() reads the records of some addresses ahead of time
+ *	(one pipeline; NULL when Redis fails), and store_apply_snapshot() is
+ *	store_apply() that takes the first read of those addresses from the
+ *	snapshot: the milter reads a letter's recipients when its headers
+ *	end, so that at the end of the message the "sent" evidence and the
+ *	message reference take one round trip.  A record that changed since
+ *	the snapshot is a write conflict like any other: read again, applied
+ *	again.  The snapshot is not changed; free it with
+ *	store_snapshot_free().
+ *
  *	store_load() reads one address.  store_forget() erases an address
  *	(personal-data law): its record becomes a tombstone that keeps
  *	nothing but the time, so that evidence older than that (a late DSN,
@@ -82,7 +102,8 @@
  *	emits the events.  store_kpi() adds up a month's KPI counters over
  *	the buckets and calls fn once a field, in field order.
  *	store_message() finds the recipients of a letter by its reference
- *	(one HGETALL a bucket, one pipeline) and calls fn once a recipient
+ *	(one HGET a bucket and day of the tag lifetime, one pipeline) and
+ *	calls fn once a recipient
  *	with what the letter was: department, owner, event and contact ("" when
  *	unknown); a non-zero return stops it.
  * THREADS
@@ -323,7 +344,50 @@ static void store_groups_free(STORE_GROUP *groups, size_t n)
     free(groups);
 }
 
-/* store_read - pipeline GET of every pending group, apply the items */
+/* store_take - decode what Redis holds for a group, apply its items */
+
+static void store_take(STORE *store, STORE_GROUP *grp, bool nil, const char *value,
+		               size_t len, const EVIDENCE *items, STORE_RESULT *results,
+		               time_t now)
+{
+    if (grp->doc == NULL && (grp->doc = store_doc_take()) == NULL) {
+	grp->failed = true;
+	return;
+    }
+    if (nil) {
+	record_doc_init(grp->doc);
+    } else if (record_decode(value, len, grp->doc) < 0) {
+	log_error("store: the record under %s does not decode; its evidence is refused",
+		  grp->key);
+	grp->failed = grp->refused = true;
+	return;
+    }
+    store_version_text(grp->doc->version, grp->expect);
+    grp->before = grp->doc->rec.validity;
+    grp->changed = 0;
+    if (grp->nitems == 0 && grp->doc->rec.updated > 0) {
+	/* a sweep: only what time changes */
+	unsigned ch = state_refresh(&grp->doc->rec, now, &store->conf.policy);
+
+	grp->changed = ch ? ch | STATE_CHANGED_RECORD : 0;
+    }
+    for (size_t k = 0; k < grp->nitems; k++) {
+	size_t  i = grp->items[k];
+	unsigned ch = record_add(grp->doc, items + i, store->conf.history_max, now,
+				 &store->conf.policy);
+
+	results[i].duplicate = ch == 0;
+	results[i].changed = ch;
+	grp->changed |= ch;
+    }
+    if (grp->changed == 0) {
+	grp->done = true;			/* nothing new: all duplicates */
+	for (size_t k = 0; k < grp->nitems; k++)
+	    results[grp->items[k]].stored = true;
+    }
+}
+
+/* store_read - pipeline GET of every pending group (or use what was read), apply */
 
 static int store_read(STORE *store, redisContext *c, STORE_GROUP *groups, size_t ng,
 		              const EVIDENCE *items, STORE_RESULT *results, time_t now,
@@ -332,7 +396,7 @@ static int store_read(STORE *store, redisContext *c, STORE_GROUP *groups, size_t
     for (size_t g = 0; g < ng; g++) {
 	const char *argv[2] = {"GET", groups[g].key};
 
-	if (!groups[g].done && !groups[g].failed)
+	if (!groups[g].done && !groups[g].failed && !groups[g].preread)
 	    redisAppendCommandArgv(c, 2, argv, NULL);
     }
     for (size_t g = 0; g < ng; g++) {
@@ -341,6 +405,13 @@ static int store_read(STORE *store, redisContext *c, STORE_GROUP *groups, size_t
 
 	if (grp->done || grp->failed)
 	    continue;
+	if (grp->preread) {
+	    /* read before the message ended (store_snapshot()): once only */
+	    grp->preread = false;
+	    store_take(store, grp, grp->preread_value == NULL, grp->preread_value,
+		       grp->preread_len, items, results, now);
+	    continue;
+	}
 	if (redisGetReply(c, (void **) &r) != REDIS_OK || r == NULL) {
 	    snprintf(err, errlen, "Redis: %s", c->errstr);
 	    return (-1);
@@ -352,42 +423,14 @@ static int store_read(STORE *store, redisContext *c, STORE_GROUP *groups, size_t
 	    freeReplyObject(r);
 	    return (-1);
 	}
-	if (grp->doc == NULL && (grp->doc = store_doc_take()) == NULL) {
-	    grp->failed = true;
-	} else if (r->type == REDIS_REPLY_NIL) {
-	    record_doc_init(grp->doc);
-	} else if (r->type != REDIS_REPLY_STRING
-		   || record_decode(r->str, r->len, grp->doc) < 0) {
-	    log_error("store: the record under %s does not decode; its evidence is refused",
-		      grp->key);
+	if (r->type != REDIS_REPLY_NIL && r->type != REDIS_REPLY_STRING) {
+	    log_error("store: %s holds no string; its evidence is refused", grp->key);
 	    grp->failed = grp->refused = true;
+	} else {
+	    store_take(store, grp, r->type == REDIS_REPLY_NIL, r->str, r->len, items,
+		       results, now);
 	}
 	freeReplyObject(r);
-	if (grp->failed)
-	    continue;
-	store_version_text(grp->doc->version, grp->expect);
-	grp->before = grp->doc->rec.validity;
-	grp->changed = 0;
-	if (grp->nitems == 0 && grp->doc->rec.updated > 0) {
-	    /* a sweep: only what time changes */
-	    unsigned ch = state_refresh(&grp->doc->rec, now, &store->conf.policy);
-
-	    grp->changed = ch ? ch | STATE_CHANGED_RECORD : 0;
-	}
-	for (size_t k = 0; k < grp->nitems; k++) {
-	    size_t  i = grp->items[k];
-	    unsigned ch = record_add(grp->doc, items + i, store->conf.history_max, now,
-				     &store->conf.policy);
-
-	    results[i].duplicate = ch == 0;
-	    results[i].changed = ch;
-	    grp->changed |= ch;
-	}
-	if (grp->changed == 0) {
-	    grp->done = true;			/* nothing new: all duplicates */
-	    for (size_t k = 0; k < grp->nitems; k++)
-		results[grp->items[k]].stored = true;
-	}
     }
     return (0);
 }
@@ -412,8 +455,9 @@ static int store_settle(STORE *store, redisContext *c, STORE_GROUP *groups, size
     return (0);
 }
 
-int     store_apply(STORE *store, const EVIDENCE *items, size_t n, time_t now,
-		            STORE_RESULT *results, char *err, size_t errlen)
+int     store_apply_snapshot(STORE *store, const STORE_SNAPSHOT *snap, const EVIDENCE *items,
+			             size_t n, time_t now, STORE_RESULT *results,
+			             char *err, size_t errlen)
 {
     STORE_GROUP *groups;
     size_t  ng;
@@ -432,6 +476,16 @@ int     store_apply(STORE *store, const EVIDENCE *items, size_t n, time_t now,
 	free(own);
 	snprintf(err, errlen, "out of memory");
 	return (-1);
+    }
+    for (size_t g = 0; snap && g < ng; g++) {
+	for (size_t k = 0; k < snap->n; k++) {
+	    if (snap->read[k] && strcmp(snap->keys[k], groups[g].key) == 0) {
+		groups[g].preread = true;
+		groups[g].preread_value = snap->values[k];
+		groups[g].preread_len = snap->lens[k];
+		break;
+	    }
+	}
     }
     if ((c = rpool_get(store->pool, err, errlen)) == NULL) {
 	store_groups_free(groups, ng);
@@ -455,6 +509,92 @@ int     store_apply(STORE *store, const EVIDENCE *items, size_t n, time_t now,
     store_groups_free(groups, ng);
     free(own);
     return (status);
+}
+
+int     store_apply(STORE *store, const EVIDENCE *items, size_t n, time_t now,
+		            STORE_RESULT *results, char *err, size_t errlen)
+{
+    return (store_apply_snapshot(store, NULL, items, n, now, results, err, errlen));
+}
+
+STORE_SNAPSHOT *store_snapshot(STORE *store, const char *const *addresses, size_t n,
+			               char *err, size_t errlen)
+{
+    STORE_SNAPSHOT *snap = calloc(1, sizeof(*snap));
+    redisContext *c;
+    int     status = 0;
+
+    if (snap == NULL || (snap->keys = calloc(n ? n : 1, sizeof(char *))) == NULL
+	|| (snap->values = calloc(n ? n : 1, sizeof(char *))) == NULL
+	|| (snap->lens = calloc(n ? n : 1, sizeof(size_t))) == NULL
+	|| (snap->read = calloc(n ? n : 1, sizeof(bool))) == NULL) {
+	store_snapshot_free(snap);
+	snprintf(err, errlen, "out of memory");
+	return (NULL);
+    }
+    snap->n = n;
+    for (size_t i = 0; i < n; i++) {
+	char    key[ADDR_ADDRESS_MAX + 64];
+
+	if (store_address_key(store, addresses[i], key, sizeof(key)) < 0
+	    || (snap->keys[i] = strdup(key)) == NULL) {
+	    store_snapshot_free(snap);
+	    snprintf(err, errlen, "address too long, or out of memory");
+	    return (NULL);
+	}
+    }
+    if ((c = rpool_get(store->pool, err, errlen)) == NULL) {
+	store_snapshot_free(snap);
+	return (NULL);
+    }
+    for (size_t i = 0; i < n; i++) {
+	const char *argv[2] = {"GET", snap->keys[i]};
+
+	redisAppendCommandArgv(c, 2, argv, NULL);
+    }
+    for (size_t i = 0; i < n && status == 0; i++) {
+	redisReply *r;
+
+	if (redisGetReply(c, (void **) &r) != REDIS_OK || r == NULL) {
+	    snprintf(err, errlen, "Redis: %s", c->errstr);
+	    status = -1;
+	    break;
+	}
+	if (r->type == REDIS_REPLY_STRING) {
+	    if ((snap->values[i] = malloc(r->len + 1)) != NULL) {
+		memcpy(snap->values[i], r->str, r->len);
+		snap->values[i][r->len] = 0;
+		snap->lens[i] = r->len;
+		snap->read[i] = true;
+	    }
+	} else if (r->type == REDIS_REPLY_NIL) {
+	    snap->read[i] = true;		/* absent: values[i] stays NULL */
+	}					/* anything else: read again later */
+	freeReplyObject(r);
+    }
+    rpool_put(store->pool, c, status < 0);
+    if (status < 0) {
+	store_snapshot_free(snap);
+	return (NULL);
+    }
+    return (snap);
+}
+
+void    store_snapshot_free(STORE_SNAPSHOT *snap)
+{
+    if (snap == NULL)
+	return;
+    for (size_t i = 0; i < snap->n; i++) {
+	if (snap->keys)
+	    free(snap->keys[i]);
+	if (snap->values)
+	    free(snap->values[i]);
+    }
+    free(snap->keys);
+    free(snap->values);
+    free(snap->lens);
+    free(snap->read);
+    free(snap);
 }
 
 int     store_load(STORE *store, const char *key, RECORD_DOC *doc, bool *found,
@@ -784,23 +924,30 @@ int     store_message(STORE *store, const char *ref, STORE_MESSAGE_FN fn, void *
 		              char *err, size_t errlen)
 {
     redisContext *c;
-    char    key[160], suffix[EV_NAME_MAX + 2];
+    long    today = (long) (time(NULL) / 86400);
+    long    days = (long) (store->conf.msgref_ttl / 86400) + 2;
+    size_t  sent = 0;
     int     status = 0, stop = 0;
 
     if (strlen(ref) == 0 || strlen(ref) > EV_NAME_MAX) {
 	snprintf(err, errlen, "bad message reference");
 	return (-1);
     }
-    snprintf(suffix, sizeof(suffix), "%s", ref);
     if ((c = rpool_get(store->pool, err, errlen)) == NULL)
 	return (-1);
+    /* The letter was sent on one of the last TagLifetime days, to any bucket. */
     for (unsigned b = 0; b < STORE_BUCKETS; b++) {
-	const char *argv[2] = {"HGETALL", key};
+	for (long d = today - days; d <= today + 1; d++) {
+	    char    key[160], suffix[32];
+	    const char *argv[3] = {"HGET", key, ref};
 
-	store_bucket_key(store, "m", b, suffix, key, sizeof(key));
-	redisAppendCommandArgv(c, 2, argv, NULL);
+	    snprintf(suffix, sizeof(suffix), ":%ld", d);
+	    store_bucket_key(store, "m", b, suffix, key, sizeof(key));
+	    redisAppendCommandArgv(c, 3, argv, NULL);
+	    sent++;
+	}
     }
-    for (unsigned b = 0; b < STORE_BUCKETS && status == 0; b++) {
+    for (size_t i = 0; i < sent; i++) {
 	redisReply *r;
 
 	if (redisGetReply(c, (void **) &r) != REDIS_OK || r == NULL) {
@@ -808,26 +955,28 @@ int     store_message(STORE *store, const char *ref, STORE_MESSAGE_FN fn, void *
 	    status = -1;
 	    break;
 	}
-	if (r->type != REDIS_REPLY_ARRAY) {
-	    snprintf(err, errlen, "Redis HGETALL: %s",
-		     r->type == REDIS_REPLY_ERROR ? r->str : "unexpected reply");
+	if (r->type == REDIS_REPLY_ERROR && status == 0) {
+	    snprintf(err, errlen, "Redis HGET: %s", r->str);
 	    status = -1;
 	}
-	for (size_t i = 0; status == 0 && !stop && i + 1 < r->elements; i += 2) {
-	    char    value[256], *part[4], *cp = value;
+	if (r->type == REDIS_REPLY_STRING && status == 0) {
+	    char   *lines = strdup(r->str), *line, *save = NULL;
 
-	    if (r->element[i]->type != REDIS_REPLY_STRING
-		|| r->element[i + 1]->type != REDIS_REPLY_STRING)
-		continue;
-	    snprintf(value, sizeof(value), "%s", r->element[i + 1]->str);
-	    for (int k = 0; k < 4; k++) {
-		part[k] = cp;
-		if (cp && (cp = strchr(cp, '|')) != NULL)
-		    *cp++ = 0;
-		if (part[k] == NULL || strcmp(part[k], "-") == 0)
-		    part[k] = "";
+	    for (line = lines ? strtok_r(lines, "\n", &save) : NULL; line && !stop;
+		 line = strtok_r(NULL, "\n", &save)) {
+		char   *part[5], *cp = line;
+
+		for (int k = 0; k < 5; k++) {
+		    part[k] = cp;
+		    if (cp && (cp = strchr(cp, '|')) != NULL)
+			*cp++ = 0;
+		    if (part[k] == NULL || strcmp(part[k], "-") == 0)
+			part[k] = "";
+		}
+		if (*part[0])
+		    stop = fn(ctx, part[0], part[1], part[2], part[3], part[4]);
 	    }
-	    stop = fn(ctx, r->element[i]->str, part[0], part[1], part[2], part[3]);
+	    free(lines);
 	}
 	freeReplyObject(r);
     }

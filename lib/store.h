@@ -47,6 +47,14 @@ typedef struct {
 
 typedef struct STORE STORE;
 
+typedef struct {
+    size_t  n;
+    char  **keys;			/* the record keys */
+    char  **values;			/* as read; NULL: absent */
+    size_t *lens;
+    bool   *read;			/* false: read again when applying */
+} STORE_SNAPSHOT;
+
 #define STORE_BUCKETS	16		/* hash-tag buckets (one slot each) */
 
  /*
@@ -68,6 +76,12 @@ extern STORE *store_new(RPOOL *, const STORE_CONF *, char *err, size_t errlen);
 extern void store_free(STORE *);
 extern int store_apply(STORE *, const EVIDENCE *items, size_t n, time_t now,
 		               STORE_RESULT *results, char *err, size_t errlen);
+extern STORE_SNAPSHOT *store_snapshot(STORE *, const char *const *addresses, size_t n,
+				               char *err, size_t errlen);
+extern int store_apply_snapshot(STORE *, const STORE_SNAPSHOT *, const EVIDENCE *items,
+				        size_t n, time_t now, STORE_RESULT *results,
+				        char *err, size_t errlen);
+extern void store_snapshot_free(STORE_SNAPSHOT *);
 extern int store_load(STORE *, const char *key, RECORD_DOC *doc, bool *found,
 		              char *err, size_t errlen);
 extern int store_forget(STORE *, const char *key, time_t now, size_t *events_removed,

@@ -34,6 +34,9 @@ typedef struct {
     bool    done;
     bool    failed;
     bool    refused;			/* failed for good: retrying won't help */
+    bool    preread;			/* use preread_value instead of a GET, once */
+    const char *preread_value;		/* NULL: the key was absent */
+    size_t  preread_len;
     char    expect[16];			/* the version read */
     char    key[ADDR_ADDRESS_MAX + 64];
 } STORE_GROUP;

@@ -44,8 +44,9 @@
   * record key, its KPI hashes and its message references.  ARGV: the
   * stream's MAXLEN, the number of addresses, then for each address: the
   * version read ("" when absent), the new value, nev, nkpi, nref, nev
-  * event fields, nkpi pairs (field, increment), nref triples (field,
-  * value, expiry time).  It returns one integer an address: 1 written, 0
+  * event fields, nkpi pairs (field, increment), nref triples (the
+  * reference, the recipient's line, the expiry time of the day's hash):
+  * a reference's lines are kept one a recipient, without repeats.  It returns one integer an address: 1 written, 0
   * someone else wrote first.
   */
 const char store_cas_lua[] =
@@ -70,8 +71,13 @@ const char store_cas_lua[] =
 "      k, i = k + 1, i + 2\n"
 "    end\n"
 "    for j = 1, nref do\n"
-"      redis.call('HSET', KEYS[k], ARGV[i], ARGV[i + 1])\n"
-"      redis.call('EXPIREAT', KEYS[k], ARGV[i + 2])\n"
+"      local old = redis.call('HGET', KEYS[k], ARGV[i])\n"
+"      if not old then\n"
+"        redis.call('HSET', KEYS[k], ARGV[i], ARGV[i + 1])\n"
+"      elseif not string.find('\\n' .. old .. '\\n', '\\n' .. ARGV[i + 1] .. '\\n', 1, true) then\n"
+"        redis.call('HSET', KEYS[k], ARGV[i], old .. '\\n' .. ARGV[i + 1])\n"
+"      end\n"
+"      redis.call('EXPIREAT', KEYS[k], ARGV[i + 2], 'NX')\n"
 "      k, i = k + 1, i + 3\n"
 "    end\n"
 "    res[a] = 1\n"
@@ -110,7 +116,7 @@ typedef struct {
 typedef struct {
     char    key[160];
     char    field[ADDR_ADDRESS_MAX + 1];
-    char    value[240];			/* the reference's value */
+    char    value[ADDR_ADDRESS_MAX + 256];	/* the recipient's line */
     long long count;
     time_t  expires;
 } STORE_PAIR;
@@ -223,7 +229,8 @@ static int store_kpi_add(const STORE *store, const STORE_GROUP *grp, const EVIDE
 static int store_ref_add(const STORE *store, const STORE_GROUP *grp, const EVIDENCE *ev,
 			         STORE_PAIR *refs, int *nrefs)
 {
-    char    dept[40], owner[72], event[40], contact[72], suffix[EV_NAME_MAX + 2];
+    char    dept[40], owner[72], event[40], contact[72], suffix[32];
+    long    day = (long) (ev->when / 86400);
     STORE_PAIR *p;
 
     if (ev->kind != EV_SENT || ev->msgref[0] == 0 || store->conf.msgref_ttl <= 0)
@@ -231,15 +238,16 @@ static int store_ref_add(const STORE *store, const STORE_GROUP *grp, const EVIDE
     if (*nrefs >= STORE_PAIRS)
 	return (-1);
     p = refs + (*nrefs)++;
-    snprintf(suffix, sizeof(suffix), "%s", ev->msgref);
+    snprintf(suffix, sizeof(suffix), ":%ld", day);
     store_bucket_key(store, "m", grp->bucket, suffix, p->key, sizeof(p->key));
-    snprintf(p->field, sizeof(p->field), "%s", grp->address);
+    snprintf(p->field, sizeof(p->field), "%s", ev->msgref);
     store_field(dept, sizeof(dept), ev->department);
     store_field(owner, sizeof(owner), ev->owner);
     store_field(event, sizeof(event), ev->event);
     store_field(contact, sizeof(contact), ev->contact);
-    snprintf(p->value, sizeof(p->value), "%s|%s|%s|%s", dept, owner, event, contact);
-    p->expires = ev->when + store->conf.msgref_ttl;
+    snprintf(p->value, sizeof(p->value), "%s|%s|%s|%s|%s", grp->address, dept, owner, event,
+	     contact);
+    p->expires = (time_t) (day + 1) * 86400 + store->conf.msgref_ttl;
     return (0);
 }
 

@@ -21,7 +21,10 @@
  *		(prefetch.c), or, with RejectNoMailDomains and in smtpd only,
  *		looks it up now and rejects a recipient whose domain certainly
  *		takes no mail (550 5.1.2).  Never in non_smtpd_milters.
+ *	data	answers, so that no TCP stall follows (see cb_data()).
  *	header	marks X-Liveaddr-* headers for removal and keeps the hint.
+ *	eoh	reads the recipients' records (store_snapshot()), so that the
+ *		end of the message writes them in one round trip.
  *	eom	removes our headers, rewrites the envelope sender to the
  *		signed bounce address, adds the tracking header (and the
  *		message-type header), and hands the "sent" evidence to the
@@ -58,6 +61,7 @@
 typedef struct {
     OUTMSG *msg;
     RUNTIME *rt;			/* the message's runtime, or NULL */
+    STORE_SNAPSHOT *snap;		/* the recipients' records, read at EOH */
     bool    local_submission;
     char    qid[32];
 } CONN;
@@ -74,6 +78,8 @@ static void message_end(CONN *conn)
     if (conn == NULL)
 	return;
     outmsg_reset(conn->msg);
+    store_snapshot_free(conn->snap);
+    conn->snap = NULL;
     runtime_release(conn->rt);
     conn->rt = NULL;
     conn->qid[0] = 0;
@@ -177,6 +183,36 @@ sfsistat cb_header(SMFICTX *ctx, char *name, char *value)
     return (SMFIS_CONTINUE);
 }
 
+/*
+  * cb_data - nothing to do at DATA, but its reply matters: without a DATA
+  * callback libmilter negotiates SMFIP_NODATA, Postfix's DATA macros go
+  * unanswered, and over TCP the MTA's next small write waits ~40 ms for
+  * our delayed ACK (bench/milter_stall.md).  Answering carries the ACK.
+  */
+sfsistat cb_data(SMFICTX *ctx)
+{
+    (void) ctx;
+    return (SMFIS_CONTINUE);
+}
+
+sfsistat cb_eoh(SMFICTX *ctx)
+{
+    CONN   *conn = conn_of(ctx);
+    size_t  n;
+    const char **keys;
+    char    err[256];
+
+    if (conn == NULL || conn->rt == NULL || (n = outmsg_rcpt_count(conn->msg)) == 0
+	|| (keys = calloc(n, sizeof(*keys))) == NULL)
+	return (SMFIS_CONTINUE);
+    for (size_t i = 0; i < n; i++)
+	keys[i] = outmsg_rcpt_key(conn->msg, i);
+    /* NULL when Redis fails: the end of the message reads them itself */
+    conn->snap = store_snapshot(conn->rt->store, keys, n, err, sizeof(err));
+    free(keys);
+    return (SMFIS_CONTINUE);
+}
+
 /* carry_out - the plan's changes to the message; -1 when the MTA refused one */
 
 static int carry_out(SMFICTX *ctx, const RUNTIME *rt, const OUT_PLAN *p, const char *qid)
@@ -226,7 +262,8 @@ sfsistat cb_eom(SMFICTX *ctx)
     if (plan.why != OUT_NO) {
 	(void) carry_out(ctx, conn->rt, &plan, qid);
 	if (plan.nitems > 0)
-	    outcome = sink_put(conn->rt->sink, plan.items, plan.nitems, time(NULL));
+	    outcome = sink_put_snapshot(conn->rt->sink, conn->snap, plan.items, plan.nitems,
+					time(NULL));
 	log_msg(LOG_INFO, qid, "outbound (%s): ref=%s recipients=%zu tag=%s hint=%s evidence=%s",
 		out_why_name(plan.why), plan.ref, plan.nitems, plan.tag[0] ? "yes" : "no",
 		plan.hint_present ? hint_status_name(plan.hint_status) : "none",
@@ -272,7 +309,9 @@ struct smfiDesc callbacks_desc = {
     .xxfi_envfrom = cb_envfrom,
     .xxfi_envrcpt = cb_envrcpt,
     .xxfi_header = cb_header,
+    .xxfi_eoh = cb_eoh,
     .xxfi_eom = cb_eom,
+    .xxfi_data = cb_data,
     .xxfi_abort = cb_abort,
     .xxfi_close = cb_close,
 };

@@ -20,6 +20,8 @@ extern sfsistat cb_connect(SMFICTX *, char *hostname, _SOCK_ADDR *hostaddr);
 extern sfsistat cb_envfrom(SMFICTX *, char **argv);
 extern sfsistat cb_envrcpt(SMFICTX *, char **argv);
 extern sfsistat cb_header(SMFICTX *, char *name, char *value);
+extern sfsistat cb_data(SMFICTX *);
+extern sfsistat cb_eoh(SMFICTX *);
 extern sfsistat cb_eom(SMFICTX *);
 extern sfsistat cb_abort(SMFICTX *);
 extern sfsistat cb_close(SMFICTX *);

@@ -216,6 +216,7 @@ static void crm_letter_is_tagged(void **state)
     assert_int_equal(cb_header(CTX, "X-Liveaddr-Hint", signed_hint(HINT_SECRET, "sales")),
 		     SMFIS_CONTINUE);
     assert_int_equal(cb_header(CTX, "X-Liveaddr-Tag", "la1=forged=by=someone"), SMFIS_CONTINUE);
+    assert_int_equal(cb_eoh(CTX), SMFIS_CONTINUE);
     assert_int_equal(cb_eom(CTX), SMFIS_CONTINUE);
 
     /* the signed envelope sender, the same tag in the tracking header */
@@ -327,6 +328,35 @@ static void redis_down_mail_flows_evidence_journaled(void **state)
     free(doc);
 }
 
+/* the record read at end of headers changed before the end of the message:
+ * a write conflict like any other, nothing is lost */
+static void snapshot_overtaken(void **state)
+{
+    RUNTIME *rt;
+    EVIDENCE ev;
+    char    err[256];
+    RECORD_DOC *doc;
+
+    fake_reset();
+    connect_from("crm.dealer.test", "10.1.2.3", 40010);
+    macro("{daemon_name}", "ORIGINATING");
+    macro("i", "4QX1Y2Z7");
+    assert_int_equal(mail_from("<crm@dealer.test>"), SMFIS_CONTINUE);
+    rcpt_to("<raced@customer.test>");
+    assert_int_equal(cb_eoh(CTX), SMFIS_CONTINUE);
+    rt = runtime_acquire();
+    evidence_init(&ev, EV_DELIVERED, time(NULL) - 60, "raced@customer.test");
+    evidence_make_id(&ev, "raced delivered");
+    assert_int_equal(store_apply(rt->store, &ev, 1, time(NULL), NULL, err, sizeof(err)), 0);
+    runtime_release(rt);
+    assert_int_equal(cb_eom(CTX), SMFIS_CONTINUE);
+    assert_non_null(doc = stored("raced@customer.test"));
+    assert_int_equal(doc->nhist, 2);
+    assert_int_equal(doc->rec.n_sent, 1);
+    assert_int_equal(doc->rec.n_delivered, 1);
+    free(doc);
+}
+
 static void close_frees(void **state)
 {
     assert_int_equal(cb_close(CTX), SMFIS_CONTINUE);
@@ -398,6 +428,7 @@ int     main(void)
 	cmocka_unit_test(other_mail_is_left_alone),
 	cmocka_unit_test(local_submission_is_outbound),
 	cmocka_unit_test(redis_down_mail_flows_evidence_journaled),
+	cmocka_unit_test(snapshot_overtaken),
 	cmocka_unit_test(close_frees),
     };
     const char *missing = redis_fixture_missing();

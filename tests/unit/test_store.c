@@ -468,7 +468,7 @@ static void message_reference(void **state)
     {
 	char    key[128];
 
-	snprintf(key, sizeof(key), "la:m:{b%x}abcdefghijkl", store_bucket(to[0]));
+	snprintf(key, sizeof(key), "la:m:{b%x}:%ld", store_bucket(to[0]), (long) (time(NULL) / 86400));
 	assert_true(redis_int("TTL %s%s", key, "") > 9 * 86400);
     }
     memset(&rs, 0, sizeof(rs));
