@@ -89,27 +89,24 @@ const char store_cas_lua[] =
 "return res\n";
 
 #define STORE_CALL_ADDRESSES	64	/* addresses in one script call */
-#define STORE_CALL_ARGS		4096
-#define STORE_CALL_ARENA	(512 * 1024)
-#define STORE_PAIRS		128	/* KPI pairs, references: per address */
 
  /*
   * One script call under construction: its keys and its other arguments
-  * are collected apart (KEYS come first on the wire), both copied into
-  * one arena.
+  * are collected apart (KEYS come first on the wire) as offsets into one
+  * arena that grows as needed; the arrays are sized for the whole batch
+  * by store_write(), so a call never runs out of room (small batches, as
+  * the milter's, cost little).
   */
 typedef struct {
-    const char *key[STORE_CALL_ARGS];
-    size_t  keylen[STORE_CALL_ARGS];
-    int     nkeys;
-    const char *arg[STORE_CALL_ARGS];
-    size_t  arglen[STORE_CALL_ARGS];
-    int     nargs;
-    size_t  used;
-    bool    overflow;
+    size_t *keyoff, *keylen;
+    int     nkeys, keycap;
+    size_t *argoff, *arglen;
+    int     nargs, argcap;
+    char   *arena;
+    size_t  used, size;
+    bool    overflow;			/* out of memory */
     int     naddr;
     size_t  groups[STORE_CALL_ADDRESSES];	/* which groups, in order */
-    char    arena[STORE_CALL_ARENA];
 } STORE_CALL;
 
 /* One KPI increment or message reference of an address. */
@@ -121,45 +118,91 @@ typedef struct {
     time_t  expires;
 } STORE_PAIR;
 
-/* call_copy - text into the arena; NULL when it is full */
+/* call_new - a call with room for the keys and arguments of a batch */
 
-static const char *call_copy(STORE_CALL *call, const char *text, size_t len)
+static STORE_CALL *call_new(int keycap, int argcap)
 {
-    char   *dup;
+    STORE_CALL *call = calloc(1, sizeof(*call));
 
-    if (call->used + len + 1 > STORE_CALL_ARENA) {
-	call->overflow = true;
+    if (call == NULL)
+	return (NULL);
+    call->keycap = keycap;
+    call->argcap = argcap;
+    call->size = 16384;
+    if ((call->keyoff = malloc(keycap * sizeof(size_t))) == NULL
+	|| (call->keylen = malloc(keycap * sizeof(size_t))) == NULL
+	|| (call->argoff = malloc(argcap * sizeof(size_t))) == NULL
+	|| (call->arglen = malloc(argcap * sizeof(size_t))) == NULL
+	|| (call->arena = malloc(call->size)) == NULL) {
+	free(call->keyoff);
+	free(call->keylen);
+	free(call->argoff);
+	free(call->arglen);
+	free(call);
 	return (NULL);
     }
-    dup = call->arena + call->used;
-    memcpy(dup, text, len);
-    dup[len] = 0;
+    return (call);
+}
+
+static void call_free(STORE_CALL *call)
+{
+    if (call) {
+	free(call->keyoff);
+	free(call->keylen);
+	free(call->argoff);
+	free(call->arglen);
+	free(call->arena);
+	free(call);
+    }
+}
+
+/* call_copy - text into the arena; its offset, or -1 when memory is short */
+
+static long call_copy(STORE_CALL *call, const char *text, size_t len)
+{
+    size_t  off = call->used;
+
+    if (call->used + len + 1 > call->size) {
+	size_t  size = call->size;
+	char   *more;
+
+	while (call->used + len + 1 > size)
+	    size *= 2;
+	if ((more = realloc(call->arena, size)) == NULL) {
+	    call->overflow = true;
+	    return (-1);
+	}
+	call->arena = more;
+	call->size = size;
+    }
+    memcpy(call->arena + off, text, len);
+    call->arena[off + len] = 0;
     call->used += len + 1;
-    return (dup);
+    return ((long) off);
 }
 
 static void call_key(STORE_CALL *call, const char *text)
 {
     size_t  len = strlen(text);
-    const char *dup;
+    long    off;
 
-    if (call->nkeys >= STORE_CALL_ARGS || (dup = call_copy(call, text, len)) == NULL) {
+    if (call->nkeys >= call->keycap || (off = call_copy(call, text, len)) < 0) {
 	call->overflow = true;
 	return;
     }
-    call->key[call->nkeys] = dup;
+    call->keyoff[call->nkeys] = (size_t) off;
     call->keylen[call->nkeys++] = len;
 }
 
 static void call_argn(STORE_CALL *call, const char *text, size_t len)
 {
-    const char *dup;
+    long    off;
 
-    if (call->nargs >= STORE_CALL_ARGS || (dup = call_copy(call, text, len)) == NULL) {
+    if (call->nargs >= call->argcap || (off = call_copy(call, text, len)) < 0) {
 	call->overflow = true;
 	return;
     }
-    call->arg[call->nargs] = dup;
+    call->argoff[call->nargs] = (size_t) off;
     call->arglen[call->nargs++] = len;
 }
 
@@ -194,7 +237,7 @@ static void call_begin(const STORE *store, STORE_CALL *call, unsigned bucket)
 /* store_kpi_add - count an item under its month and field (merging) */
 
 static int store_kpi_add(const STORE *store, const STORE_GROUP *grp, const EVIDENCE *ev,
-			         STORE_PAIR *pairs, int *npairs)
+			         STORE_PAIR *pairs, int *npairs, int cap)
 {
     const RECORD *rec = &grp->doc->rec;
     char    dept[40], owner[72], event[40], month[24], key[160], field[200];
@@ -215,7 +258,7 @@ static int store_kpi_add(const STORE *store, const STORE_GROUP *grp, const EVIDE
 	    return (0);
 	}
     }
-    if (*npairs >= STORE_PAIRS)
+    if (*npairs >= cap)
 	return (-1);
     snprintf(pairs[*npairs].key, sizeof(pairs[*npairs].key), "%s", key);
     snprintf(pairs[*npairs].field, sizeof(pairs[*npairs].field), "%s", field);
@@ -227,7 +270,7 @@ static int store_kpi_add(const STORE *store, const STORE_GROUP *grp, const EVIDE
 /* store_ref_add - a letter's reference names its recipient (EV_SENT) */
 
 static int store_ref_add(const STORE *store, const STORE_GROUP *grp, const EVIDENCE *ev,
-			         STORE_PAIR *refs, int *nrefs)
+			         STORE_PAIR *refs, int *nrefs, int cap)
 {
     char    dept[40], owner[72], event[40], contact[72], suffix[32];
     long    day = (long) (ev->when / 86400);
@@ -235,7 +278,7 @@ static int store_ref_add(const STORE *store, const STORE_GROUP *grp, const EVIDE
 
     if (ev->kind != EV_SENT || ev->msgref[0] == 0 || store->conf.msgref_ttl <= 0)
 	return (0);
-    if (*nrefs >= STORE_PAIRS)
+    if (*nrefs >= cap)
 	return (-1);
     p = refs + (*nrefs)++;
     snprintf(suffix, sizeof(suffix), ":%ld", day);
@@ -256,7 +299,7 @@ static int store_ref_add(const STORE *store, const STORE_GROUP *grp, const EVIDE
 static int call_address(const STORE *store, STORE_CALL *call, const STORE_GROUP *grp,
 			        const EVIDENCE *items, const STORE_RESULT *results,
 			        const char *value, size_t vlen, STORE_PAIR *kpi,
-			        STORE_PAIR *refs)
+			        STORE_PAIR *refs, int cap)
 {
     const RECORD *rec = &grp->doc->rec;
     const EVIDENCE *last = NULL;
@@ -271,8 +314,8 @@ static int call_address(const STORE *store, STORE_CALL *call, const STORE_GROUP 
 	if (results[grp->items[k]].duplicate)
 	    continue;
 	last = ev;
-	if (store_kpi_add(store, grp, ev, kpi, &nkpi) < 0
-	    || store_ref_add(store, grp, ev, refs, &nref) < 0)
+	if (store_kpi_add(store, grp, ev, kpi, &nkpi, cap) < 0
+	    || store_ref_add(store, grp, ev, refs, &nref, cap) < 0)
 	    return (-1);
     }
     call_key(call, grp->key);
@@ -336,9 +379,9 @@ static int call_send(const STORE *store, redisContext *c, STORE_CALL *call)
     argv[n] = store->cas.sha, argl[n++] = strlen(store->cas.sha);
     argv[n] = nkeys, argl[n++] = strlen(nkeys);
     for (int i = 0; i < call->nkeys; i++)
-	argv[n] = call->key[i], argl[n++] = call->keylen[i];
+	argv[n] = call->arena + call->keyoff[i], argl[n++] = call->keylen[i];
     for (int i = 0; i < call->nargs; i++)
-	argv[n] = call->arg[i], argl[n++] = call->arglen[i];
+	argv[n] = call->arena + call->argoff[i], argl[n++] = call->arglen[i];
     argv[3 + call->nkeys + 1] = naddr;		/* ARGV[2] */
     argl[3 + call->nkeys + 1] = strlen(naddr);
     redisAppendCommandArgv(c, argc, argv, argl);
@@ -379,14 +422,23 @@ int     store_write(STORE *store, redisContext *c, STORE_GROUP *groups, size_t n
 		            bool *conflicts, char *err, size_t errlen)
 {
     char   *value = malloc(RECORD_TEXT_MAX);
-    STORE_CALL *call = malloc(sizeof(*call));
-    STORE_PAIR *pairs = calloc(2 * STORE_PAIRS, sizeof(*pairs));
+    STORE_CALL *call;
+    STORE_PAIR *pairs;
     size_t *order = calloc(ng ? ng : 1, sizeof(*order));
     SENT_CALL *sent = calloc(ng ? ng : 1, sizeof(*sent));
-    size_t  norder = 0, nsent = 0;
+    size_t  norder = 0, nsent = 0, most = 1, keycap = 1, argcap = 2;
     bool    reload = false;
     int     status = 0;
 
+    /* Room for any call of this batch: a call is a subset of its groups. */
+    for (size_t g = 0; g < ng; g++) {
+	if (groups[g].nitems > most)
+	    most = groups[g].nitems;
+	keycap += 1 + 2 * groups[g].nitems;
+	argcap += 21 + 5 * groups[g].nitems;
+    }
+    call = call_new((int) keycap, (int) argcap);
+    pairs = malloc(2 * most * sizeof(*pairs));
     *conflicts = false;
     if (value == NULL || call == NULL || pairs == NULL || order == NULL || sent == NULL) {
 	snprintf(err, errlen, "out of memory");
@@ -412,7 +464,7 @@ int     store_write(STORE *store, redisContext *c, STORE_GROUP *groups, size_t n
 		continue;
 	    }
 	    if (call_address(store, call, grp, items, results, value, (size_t) len,
-			     pairs, pairs + STORE_PAIRS) < 0) {
+			     pairs, pairs + most, (int) most) < 0) {
 		bool    fits = false;
 
 		call_undo(call, nk, na, used);
@@ -420,7 +472,7 @@ int     store_write(STORE *store, redisContext *c, STORE_GROUP *groups, size_t n
 		    /* This call is full: send it, start the next with this one. */
 		    call_flush(store, c, call, sent, &nsent, norder, b);
 		    fits = call_address(store, call, grp, items, results, value, (size_t) len,
-					pairs, pairs + STORE_PAIRS) == 0;
+					pairs, pairs + most, (int) most) == 0;
 		    if (!fits)
 			call_begin(store, call, b);
 		}
@@ -486,7 +538,7 @@ int     store_write(STORE *store, redisContext *c, STORE_GROUP *groups, size_t n
     }
 out:
     free(value);
-    free(call);
+    call_free(call);
     free(pairs);
     free(order);
     free(sent);
