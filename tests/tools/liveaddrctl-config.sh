@@ -6,7 +6,7 @@ set -u
 ctl=$top_builddir/tools/liveaddrctl
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-tap_plan 7
+tap_plan 8
 
 tap_check "the shipped example liveaddr.conf is valid" \
     "$ctl" -c "$top_srcdir/contrib/liveaddr.conf" config check
@@ -29,4 +29,8 @@ tap_check "config show -a writes a file that checks clean" "$ctl" -c "$tmp/all.c
 
 "$ctl" -c "$tmp/missing.conf" config check > /dev/null 2>&1; status=$?
 tap_check "a file named with -c must exist" test "$status" = 78
+undocumented=$(grep -v '^#' "$tmp/all.conf" | cut -d' ' -f1 | while read -r key; do
+    grep -q "^\.BR\? .*\b$key\b" "$top_srcdir/docs/liveaddr.conf.5" || echo "$key"; done)
+tap_check "every key is documented in liveaddr.conf(5)${undocumented:+ (missing: $(echo $undocumented))}" \
+    test -z "$undocumented"
 [ "$tap_failed" -eq 0 ]
