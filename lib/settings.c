@@ -69,7 +69,7 @@ const CONF_KEY settings_keys[] = {
 	"DNS servers (IP, IP:port, [IPv6]:port); unset: those of /etc/resolv.conf"},
     {"DNSTimeout", CONF_MILLIS, "5s", 100, 25000, NULL, 0,
 	"time budget for one domain verdict, all its queries together"},
-    {"DomainCacheSize", CONF_INT, "100000", 16, 100000000, NULL, CONF_FLAG_RESTART,
+    {"DomainCacheSize", CONF_INT, "100000", 16, 100000000, NULL, 0,
 	"domain verdicts kept in each process"},
     {"DomainCachePositiveRefresh", CONF_SECONDS, "7d", 60, 0x7fffffff, NULL, 0,
 	"re-check a domain that takes mail after this long"},
@@ -94,7 +94,7 @@ const CONF_KEY settings_keys[] = {
 	"time to connect to Redis"},
     {"RedisTimeout", CONF_MILLIS, "1s", 10, 60000, NULL, 0,
 	"time for one Redis command"},
-    {"RedisPoolSize", CONF_INT, "8", 1, 1024, NULL, CONF_FLAG_RESTART,
+    {"RedisPoolSize", CONF_INT, "8", 1, 1024, NULL, 0,
 	"Redis connections per process, shared by its threads"},
 
     /* the evidence model */

@@ -8,6 +8,7 @@
  *
  *	SINK	*sink_new(STORE *store, JOURNAL *journal, const char *journal_path)
  *	void	sink_free(SINK *sink)
+ *	const char *sink_outcome_name(SINK_OUTCOME outcome)
  *	SINK_OUTCOME sink_put(SINK *sink, const EVIDENCE *items, size_t n,
  *				time_t now)
  *	SINK_OUTCOME sink_put_snapshot(SINK *sink, const STORE_SNAPSHOT *snap,
@@ -28,7 +29,9 @@
  *	An item the store refuses for good (the record under its address
  *	does not decode: see store_apply()) is logged the same way and not
  *	journaled, since no replay could store it.  sink_put() returns
- *	SINK_STORED, SINK_JOURNALED or SINK_LOST.
+ *	SINK_STORED, SINK_JOURNALED, SINK_REFUSED (everything stored or
+ *	journaled but the refused items: a retry cannot help, so a caller
+ *	must not tempfail for it) or SINK_LOST.
  *
  *	sink_put_snapshot() is sink_put() with records read ahead of time
  *	(store_snapshot()), so that the write takes one round trip.
@@ -122,6 +125,22 @@ static void sink_log_lost(const EVIDENCE *ev, const char *why)
     log_error("evidence not stored (%s): %s", why, line);
 }
 
+/* sink_outcome_name - a word for the log */
+
+const char *sink_outcome_name(SINK_OUTCOME outcome)
+{
+    switch (outcome) {
+    case SINK_STORED:
+	return ("stored");
+    case SINK_JOURNALED:
+	return ("journaled");
+    case SINK_REFUSED:
+	return ("partly-refused");
+    default:
+	return ("LOST");
+    }
+}
+
 SINK_OUTCOME sink_put(SINK *sink, const EVIDENCE *items, size_t n, time_t now)
 {
     return (sink_put_snapshot(sink, NULL, items, n, now));
@@ -165,12 +184,12 @@ SINK_OUTCOME sink_put_snapshot(SINK *sink, const STORE_SNAPSHOT *snap, const EVI
 	sink_count(sink, n - refused, 0, refused, 0);
 	free(results);
 	free(rest);
-	return (SINK_LOST);
+	return (SINK_REFUSED);
     }
     if (sink->journal && journal_append(sink->journal, rest, nrest) == 0) {
 	log_warn("store: %s; %zu evidence item(s) journaled", err, nrest);
 	sink_count(sink, n - nrest - refused, nrest, refused, 0);
-	outcome = refused ? SINK_LOST : SINK_JOURNALED;
+	outcome = refused ? SINK_REFUSED : SINK_JOURNALED;
     } else {
 	if (sink->journal)
 	    journal_error(sink->journal, jerr, sizeof(jerr));

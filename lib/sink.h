@@ -22,6 +22,9 @@
 typedef enum {
     SINK_STORED = 0,			/* every item is in Redis */
     SINK_JOURNALED = 1,			/* the rest is in the journal */
+    SINK_REFUSED = 2,			/* the rest stored or journaled, but the
+					 * store refused some for good (logged):
+					 * trying again would not help */
     SINK_LOST = -1,			/* some item is in neither (logged) */
 } SINK_OUTCOME;
 
@@ -36,6 +39,7 @@ typedef struct SINK SINK;
 
 extern SINK *sink_new(STORE *, JOURNAL *, const char *journal_path);
 extern void sink_free(SINK *);
+extern const char *sink_outcome_name(SINK_OUTCOME);
 extern SINK_OUTCOME sink_put(SINK *, const EVIDENCE *items, size_t n, time_t now);
 extern SINK_OUTCOME sink_put_snapshot(SINK *, const STORE_SNAPSHOT *, const EVIDENCE *items,
 				              size_t n, time_t now);

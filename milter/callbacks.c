@@ -7,6 +7,8 @@
  *	#include "callbacks.h"
  *
  *	struct smfiDesc callbacks_desc
+ *
+ *	int	callbacks_drain(void)
  * DESCRIPTION
  *	Thin: each callback hands what the MTA said to lib/outbound.c and
  *	carries out the plan it returns, through the mfx table (mfx.h), so
@@ -33,6 +35,11 @@
  *	abort, close
  *		forget the message, give the runtime back.
  *
+ *	callbacks_drain() is for shutdown: from then on a new message
+ *	passes untouched (SMFIS_ACCEPT), and it returns how many messages
+ *	are still between MAIL FROM and their end, so that main() can wait
+ *	for them.
+ *
  *	A failure of ours (memory, a modification the MTA refuses) never
  *	holds mail: the letter goes on untagged, and it is logged.
  * DIAGNOSTICS
@@ -43,6 +50,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +74,10 @@ typedef struct {
     char    qid[32];
 } CONN;
 
+/* Messages between MAIL FROM and their end; no new ones once draining. */
+static atomic_int in_flight;
+static atomic_bool draining;
+
 static CONN *conn_of(SMFICTX *ctx)
 {
     return ((CONN *) mfx->getpriv(ctx));
@@ -80,8 +92,11 @@ static void message_end(CONN *conn)
     outmsg_reset(conn->msg);
     store_snapshot_free(conn->snap);
     conn->snap = NULL;
-    runtime_release(conn->rt);
-    conn->rt = NULL;
+    if (conn->rt) {
+	runtime_release(conn->rt);
+	conn->rt = NULL;
+	atomic_fetch_sub(&in_flight, 1);
+    }
     conn->qid[0] = 0;
 }
 
@@ -98,11 +113,19 @@ static const char *symval(SMFICTX *ctx, const char *name)
 
 static bool is_local_submission(const char *hostname, const _SOCK_ADDR *sa)
 {
-    const struct sockaddr_in *sin = (const struct sockaddr_in *) sa;
+    if (sa == NULL || hostname == NULL || strcasecmp(hostname, "localhost") != 0)
+	return (false);
+    if (sa->sa_family == AF_INET) {
+	const struct sockaddr_in *sin = (const struct sockaddr_in *) sa;
 
-    return (sa != NULL && sa->sa_family == AF_INET && ntohs(sin->sin_port) == 0
-	    && sin->sin_addr.s_addr == htonl(INADDR_LOOPBACK)
-	    && hostname != NULL && strcasecmp(hostname, "localhost") == 0);
+	return (ntohs(sin->sin_port) == 0 && sin->sin_addr.s_addr == htonl(INADDR_LOOPBACK));
+    }
+    if (sa->sa_family == AF_INET6) {		/* inet_protocols = ipv6 */
+	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *) sa;
+
+	return (ntohs(sin6->sin6_port) == 0 && IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr));
+    }
+    return (false);
 }
 
 sfsistat cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
@@ -131,8 +154,13 @@ sfsistat cb_envfrom(SMFICTX *ctx, char **argv)
     if (conn == NULL)
 	return (SMFIS_ACCEPT);
     message_end(conn);				/* a new message on the connection */
+    if (atomic_load(&draining)) {
+	log_msg(LOG_NOTICE, symval(ctx, "i"), "stopping: a new letter passes untouched");
+	return (SMFIS_ACCEPT);
+    }
     if ((conn->rt = runtime_acquire()) == NULL)
 	return (SMFIS_ACCEPT);
+    atomic_fetch_add(&in_flight, 1);
     why = outmsg_mail(conn->msg, &conn->rt->out, argv && argv[0] ? argv[0] : "",
 		      symval(ctx, "{daemon_name}"), symval(ctx, "{auth_authen}"));
     if (why == OUT_NO) {
@@ -256,19 +284,22 @@ sfsistat cb_eom(SMFICTX *ctx)
     qid = conn->qid;
     if (outmsg_eom(conn->msg, &conn->rt->out, time(NULL), qid, &plan) < 0) {
 	log_msg(LOG_ERR, qid, "out of memory: the letter goes on untagged");
+	if (conn->rt->tempfail_on_failure)
+	    result = SMFIS_TEMPFAIL;
 	message_end(conn);
-	return (conn->rt && conn->rt->tempfail_on_failure ? SMFIS_TEMPFAIL : SMFIS_CONTINUE);
+	return (result);
     }
     if (plan.why != OUT_NO) {
-	(void) carry_out(ctx, conn->rt, &plan, qid);
+	bool    changed = carry_out(ctx, conn->rt, &plan, qid) == 0;
+
 	if (plan.nitems > 0)
 	    outcome = sink_put_snapshot(conn->rt->sink, conn->snap, plan.items, plan.nitems,
 					time(NULL));
 	log_msg(LOG_INFO, qid, "outbound (%s): ref=%s recipients=%zu tag=%s hint=%s evidence=%s",
-		out_why_name(plan.why), plan.ref, plan.nitems, plan.tag[0] ? "yes" : "no",
+		out_why_name(plan.why), plan.ref, plan.nitems,
+		!plan.tag[0] ? "no" : changed ? "yes" : "incomplete",
 		plan.hint_present ? hint_status_name(plan.hint_status) : "none",
-		outcome == SINK_STORED ? "stored" : outcome == SINK_JOURNALED ? "journaled"
-		: "LOST");
+		sink_outcome_name(outcome));
 	if (plan.hint_present && plan.hint_status != HINT_OK)
 	    log_msg(LOG_WARNING, qid, "the CRM hint was not honoured (%s) and was removed",
 		    hint_status_name(plan.hint_status));
@@ -299,6 +330,14 @@ sfsistat cb_close(SMFICTX *ctx)
 	mfx->setpriv(ctx, NULL);
     }
     return (SMFIS_CONTINUE);
+}
+
+/* callbacks_drain - let no new message start; how many are in flight */
+
+int     callbacks_drain(void)
+{
+    atomic_store(&draining, true);
+    return (atomic_load(&in_flight));
 }
 
 struct smfiDesc callbacks_desc = {

@@ -25,5 +25,6 @@ extern sfsistat cb_eoh(SMFICTX *);
 extern sfsistat cb_eom(SMFICTX *);
 extern sfsistat cb_abort(SMFICTX *);
 extern sfsistat cb_close(SMFICTX *);
+extern int callbacks_drain(void);
 
 #endif

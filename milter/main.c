@@ -17,17 +17,19 @@
  *
  *	-f stays in the foreground (for systemd Type=simple and for
  *	containers; with "Syslog no" it logs to stderr); without it the
- *	milter detaches.  -n checks the configuration and the key files and
+ *	milter detaches.  -n checks the configuration, the key files, the
+ *	socket's spelling and mode and the users and groups it names, and
  *	exits: 0 good, 78 not.  -V prints the version.
  *
  *	Signals, taken by the main thread with sigwait() (smfi_main() runs in
- *	a thread of its own: see main()): SIGHUP (and SIGUSR1)
+ *	a thread of its own: see main()): SIGUSR1 (and SIGHUP)
  *	reload liveaddr.conf and the key files without dropping a
  *	connection: messages that started keep the settings they started
  *	with; a file with errors is logged and the old settings stay.  Keys
  *	marked "restart" in liveaddr.conf(5) (the socket, its owner and mode,
- *	UserID, PidFile, JournalPath) need a restart.  SIGTERM and SIGINT
- *	stop accepting connections and let the messages in flight finish.
+ *	UserID, PidFile) need a restart; a reload that moves JournalPath is
+ *	refused.  SIGTERM and SIGINT stop accepting connections and let the
+ *	messages in flight finish (drain(), at most DRAIN_SECONDS).
  *
  *	A housekeeping thread replays the journal (evidence that could not
  *	reach Redis) every 30 seconds while it holds something.
@@ -40,6 +42,7 @@
 
 #include <errno.h>
 #include <grp.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
@@ -62,6 +65,7 @@
 #include "settings.h"
 
 static const char *conf_path = LIVEADDR_CONF;
+static char conf_abs[PATH_MAX];
 static volatile int stopping;
 static bool foreground;
 
@@ -84,26 +88,43 @@ static const char *local_path(const char *spec)
     return (NULL);
 }
 
-/* socket_permissions - owner, group and mode of a local socket */
+/* socket_spec_ok - a socket as libmilter spells it */
 
-static int socket_permissions(const CONF *conf, const char *spec)
+static bool socket_spec_ok(const char *spec)
 {
-    const char *path = local_path(spec);
+    const char *at;
+
+    if (local_path(spec))
+	return (*local_path(spec) == '/');
+    if (strncmp(spec, "inet:", 5) != 0 && strncmp(spec, "inet6:", 6) != 0)
+	return (false);
+    at = strchr(spec, ':') + 1;
+    return (*at >= '0' && *at <= '9' && strtol(at, NULL, 10) > 0
+	    && strtol(at, NULL, 10) < 65536);
+}
+
+/* socket_owner - check and resolve SocketUser, SocketGroup, SocketMode */
+
+static int socket_owner(const CONF *conf, const char *spec, uid_t *uid, gid_t *gid,
+			        long *mode)
+{
     const char *user = conf_str(conf, "SocketUser"), *group = conf_str(conf, "SocketGroup");
     char   *end;
-    long    mode = strtol(conf_str(conf, "SocketMode"), &end, 8);
-    uid_t   uid = (uid_t) -1;
-    gid_t   gid = (gid_t) -1;
 
-    if (path == NULL)
-	return (0);
-    if (*end || mode < 0 || mode > 0777) {
+    *uid = (uid_t) -1;
+    *gid = (gid_t) -1;
+    if (!socket_spec_ok(spec)) {
+	log_error("Socket %s: not local:/path, inet:port@host or inet6:port@host", spec);
+	return (-1);
+    }
+    *mode = strtol(conf_str(conf, "SocketMode"), &end, 8);
+    if (*end || *mode < 0 || *mode > 0777) {
 	log_error("SocketMode %s: not an octal mode", conf_str(conf, "SocketMode"));
 	return (-1);
     }
-    if (mode & 0002) {
+    if (*mode & 0002) {
 	log_error("SocketMode %04lo: a socket writable by every user lets anyone tamper "
-		  "with mail; use 0660 and a group", mode);
+		  "with mail; use 0660 and a group", *mode);
 	return (-1);
     }
     if (user && *user) {
@@ -113,7 +134,7 @@ static int socket_permissions(const CONF *conf, const char *spec)
 	    log_error("SocketUser %s: no such user", user);
 	    return (-1);
 	}
-	uid = pw->pw_uid;
+	*uid = pw->pw_uid;
     }
     if (group && *group) {
 	struct group *gr = getgrnam(group);
@@ -122,14 +143,53 @@ static int socket_permissions(const CONF *conf, const char *spec)
 	    log_error("SocketGroup %s: no such group", group);
 	    return (-1);
 	}
-	gid = gr->gr_gid;
+	*gid = gr->gr_gid;
     }
+    return (0);
+}
+
+/* socket_permissions - owner, group and mode of a local socket */
+
+static int socket_permissions(const CONF *conf, const char *spec)
+{
+    const char *path = local_path(spec);
+    uid_t   uid;
+    gid_t   gid;
+    long    mode;
+
+    if (socket_owner(conf, spec, &uid, &gid, &mode) < 0)
+	return (-1);
+    if (path == NULL)
+	return (0);
     if ((uid != (uid_t) -1 || gid != (gid_t) -1) && chown(path, uid, gid) < 0) {
 	log_error("chown %s: %s", path, strerror(errno));
 	return (-1);
     }
     if (chmod(path, (mode_t) mode) < 0) {
 	log_error("chmod %s: %s", path, strerror(errno));
+	return (-1);
+    }
+    return (0);
+}
+
+/* user_ok - UserID names a user (and group) that exist */
+
+static int user_ok(const CONF *conf)
+{
+    const char *spec = conf_str(conf, "UserID");
+    char    user[128], *colon;
+
+    if (spec == NULL || *spec == 0)
+	return (0);
+    snprintf(user, sizeof(user), "%s", spec);
+    if ((colon = strchr(user, ':')) != NULL)
+	*colon++ = 0;
+    if (getpwnam(user) == NULL) {
+	log_error("UserID %s: no such user", user);
+	return (-1);
+    }
+    if (colon && *colon && getgrnam(colon) == NULL) {
+	log_error("UserID %s: no such group %s", spec, colon);
 	return (-1);
     }
     return (0);
@@ -237,6 +297,40 @@ static pthread_mutex_t reload_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t reload_wanted = PTHREAD_COND_INITIALIZER;
 static int reload_pending;
 
+/*
+  * restart_notes - a reload keeps the socket, its owner and mode, the user
+  * and the pid file of the start (main() used them once): say so when the
+  * file now says otherwise.  journal_moved - a new JournalPath would leave
+  * the old journal unreplayed: such a reload is refused whole.
+  */
+static const char *const restart_keys[] = {
+    "Socket", "SocketUser", "SocketGroup", "SocketMode", "UserID", "PidFile",
+};
+
+static bool same_value(const char *a, const char *b)
+{
+    return (strcmp(a ? a : "", b ? b : "") == 0);
+}
+
+static bool journal_moved(RUNTIME *rt)
+{
+    RUNTIME *old = runtime_acquire();
+    bool    moved = false;
+
+    if (old == NULL)
+	return (false);
+    for (size_t i = 0; i < sizeof(restart_keys) / sizeof(restart_keys[0]); i++)
+	if (!same_value(conf_str(old->conf, restart_keys[i]), conf_str(rt->conf, restart_keys[i])))
+	    log_warn("reload: %s changed; it takes effect at the next restart", restart_keys[i]);
+    if (!same_value(conf_str(old->conf, "JournalPath"), conf_str(rt->conf, "JournalPath"))) {
+	log_error("reload of %s refused, the old settings stay: JournalPath changed "
+		  "(restart the milter to move the journal)", conf_path);
+	moved = true;
+    }
+    runtime_release(old);
+    return (moved);
+}
+
 static void *reload_thread(void *arg)
 {
     (void) arg;
@@ -253,12 +347,37 @@ static void *reload_thread(void *arg)
 	    return (NULL);
 	if ((rt = runtime_build(conf_path, err, sizeof(err))) == NULL) {
 	    log_error("reload of %s failed, the old settings stay: %s", conf_path, err);
+	} else if (journal_moved(rt)) {
+	    runtime_discard(rt);
 	} else {
 	    (void) settings_apply_logging(rt->conf, "liveaddr-milter", foreground);
 	    runtime_install(rt);
 	    log_info("reloaded %s", conf_path);
 	}
     }
+}
+
+/*
+  * drain - wait for the messages in flight to end (at most DRAIN_SECONDS,
+  * under systemd's 90 s stop timeout) before smfi_stop(): libmilter's
+  * worker pool stops serving every session as soon as smfi_stop() is
+  * called, so a letter in the middle would be cut off.  Meanwhile new
+  * letters pass untouched (callbacks_drain()).
+  */
+#define DRAIN_SECONDS	60
+
+static void drain(void)
+{
+    int     left = callbacks_drain();
+
+    for (int tenths = 0; left > 0 && tenths < DRAIN_SECONDS * 10; tenths++) {
+	struct timespec ts = {0, 100 * 1000 * 1000};
+
+	nanosleep(&ts, NULL);
+	left = callbacks_drain();
+    }
+    if (left > 0)
+	log_warn("stopping with %d message(s) still in flight after %d s", left, DRAIN_SECONDS);
 }
 
 static void *milter_thread(void *arg)
@@ -337,18 +456,29 @@ int     main(int argc, char **argv)
     }
     if (optind != argc)
 	usage();
+    /* Reloads happen after daemon() changed to "/": keep an absolute path. */
+    if (conf_path[0] != '/' && realpath(conf_path, conf_abs) != NULL)
+	conf_path = conf_abs;
     if ((rt = runtime_build(conf_path, err, sizeof(err))) == NULL) {
 	fprintf(stderr, "liveaddr-milter: %s: %s\n", conf_path, err);
 	return (EX_CONFIG);
     }
-    if (check_only) {
-	printf("liveaddr-milter: %s: ok\n", conf_path);
-	runtime_install(rt);
-	runtime_shutdown();
-	return (0);
-    }
     if (socket_spec == NULL)
 	socket_spec = conf_str(rt->conf, "Socket");
+    if (check_only) {
+	uid_t   uid;
+	gid_t   gid;
+	long    mode;
+	int     bad;
+
+	(void) settings_apply_logging(rt->conf, "liveaddr-milter", true);
+	bad = socket_owner(rt->conf, socket_spec, &uid, &gid, &mode) < 0 || user_ok(rt->conf) < 0;
+	if (!bad)
+	    printf("liveaddr-milter: %s: ok\n", conf_path);
+	runtime_install(rt);
+	runtime_shutdown();
+	return (bad ? EX_CONFIG : 0);
+    }
     if (settings_apply_logging(rt->conf, "liveaddr-milter", foreground) < 0) {
 	fprintf(stderr, "liveaddr-milter: bad SyslogFacility or LogLevel\n");
 	return (EX_CONFIG);
@@ -418,6 +548,7 @@ int     main(int argc, char **argv)
 	} else if (sig == SIGTERM || sig == SIGINT) {
 	    log_info("stopping on signal %d: messages in flight may finish", sig);
 	    stopping = 1;
+	    drain();
 	    smfi_stop();
 	}
     }

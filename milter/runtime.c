@@ -8,6 +8,7 @@
  *
  *	RUNTIME	*runtime_build(const char *path, char *err, size_t errlen)
  *	void	runtime_install(RUNTIME *rt)
+ *	void	runtime_discard(RUNTIME *rt)
  *	RUNTIME	*runtime_acquire(void)
  *	RUNTIME	*runtime_hold(RUNTIME *rt)
  *	void	runtime_release(RUNTIME *rt)
@@ -21,7 +22,8 @@
  *	runtime_build() reads the file and builds a RUNTIME; NULL with the
  *	reasons in err when the file has errors or a key file cannot be read
  *	(the milter then keeps the one it has: a bad reload never takes the
- *	milter down).  runtime_install() makes it the current one; the one
+ *	milter down).  runtime_discard() frees one that was built but is
+ *	not wanted.  runtime_install() makes it the current one; the one
  *	before goes when the last message that holds it lets it go.  A
  *	message takes the current runtime with runtime_acquire() at its
  *	start and gives it back with runtime_release() at its end: so a
@@ -176,6 +178,14 @@ RUNTIME *runtime_build(const char *path, char *err, size_t errlen)
     }
     rt->refs = 0;
     return (rt);
+}
+
+/* runtime_discard - a built runtime that will not be installed */
+
+void    runtime_discard(RUNTIME *rt)
+{
+    if (rt)
+	runtime_free(rt);
 }
 
 void    runtime_install(RUNTIME *rt)

@@ -43,6 +43,7 @@ typedef struct RUNTIME {
 
 extern RUNTIME *runtime_build(const char *path, char *err, size_t errlen);
 extern void runtime_install(RUNTIME *);
+extern void runtime_discard(RUNTIME *);
 extern RUNTIME *runtime_acquire(void);
 extern RUNTIME *runtime_hold(RUNTIME *);
 extern void runtime_release(RUNTIME *);

@@ -22,7 +22,7 @@ for tool in redis-server redis-cli ldns-testns python3; do
     command -v "$tool" >/dev/null 2>&1 || tap_skip_all "$tool not found (contrib/install-deps.sh installs it)"
 done
 
-tap_plan 14
+tap_plan 17
 tmp=$(mktemp -d /tmp/liveaddr-mp.XXXXXX)
 pids=()
 cleanup() {
@@ -32,7 +32,7 @@ cleanup() {
         for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
         kill -9 "$pid" 2>/dev/null
     done
-    rm -rf "$tmp"
+    [ -n "${KEEP_TMP:-}" ] || rm -rf "$tmp"
 }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -175,5 +175,50 @@ else
     tap_skip "the same over inet6:PORT@[::1]" "no IPv6 loopback"
 fi
 
+# -n checks what only the start would otherwise find out
+sed 's/^Socket .*/Socket inet:1@127.0.0.1/' "$tmp/liveaddr.conf" > "$tmp/n.conf"
+"$milter" -n -c "$tmp/n.conf" > /dev/null 2>&1; s_ok=$?
+{ cat "$tmp/n.conf"; echo "SocketMode 0666"; } > "$tmp/n1.conf"
+"$milter" -n -c "$tmp/n1.conf" > "$tmp/n1.out" 2>&1; s_mode=$?
+{ cat "$tmp/n.conf"; echo "UserID no-such-user-liveaddr"; } > "$tmp/n2.conf"
+"$milter" -n -c "$tmp/n2.conf" > "$tmp/n2.out" 2>&1; s_user=$?
+tap_check "-n refuses a world-writable SocketMode and an unknown UserID (78), passes a good file" \
+    test "$s_ok/$s_mode/$s_user" = 0/78/78 -a -n "$(grep -l 'SocketMode' "$tmp/n1.out")" \
+    -a -n "$(grep -l 'no-such-user' "$tmp/n2.out")"
+
+# a reload that moves the journal is refused; one that does not is applied
+sed -i "s|^JournalPath .*|JournalPath $tmp/journal2|" "$tmp/liveaddr.conf"
+kill -USR1 "$mpid"
+wait_for 5 grep -q "JournalPath changed" "$tmp/milter.log"
+sed -i "s|^JournalPath .*|JournalPath $tmp/journal|" "$tmp/liveaddr.conf"
+echo "OutboundSenderDomains dealer.test" >> "$tmp/liveaddr.conf"
+kill -USR1 "$mpid"
+wait_for 5 grep -q "reloaded $tmp/liveaddr.conf" "$tmp/milter.log"
+tap_check "SIGUSR1: a reload that changes JournalPath is refused, a good one applied" \
+    bash -c "grep -q 'JournalPath changed' $tmp/milter.log && grep -q 'reloaded $tmp/liveaddr.conf' $tmp/milter.log"
+
+# SIGTERM in the middle of a letter: it finishes; the next one passes untouched
+cat > "$tmp/drain.txt" <<EOF
+connect crm.dealer.test 4 10.0.0.5 40000
+macro C {daemon_name} ORIGINATING
+mail <crm@dealer.test>
+rcpt <drain@customer.test>
+header Subject Before the stop
+eoh
+sleep 1500
+body Hello.\r\n
+macro E i 4QDRAIN
+eom
+mail <crm@dealer.test>
+quit
+EOF
+"$mc" "inet:$mport@127.0.0.1" < "$tmp/drain.txt" > "$tmp/drain.out" 2>&1 &
+mcpid=$!
+sleep 0.5
 kill -TERM "$mpid"
-tap_check "SIGTERM stops it" wait_for 15 bash -c "! kill -0 $mpid 2>/dev/null"
+wait "$mcpid"
+tap_check "SIGTERM in mid-letter: the letter still ends with its chgfrom" \
+    grep -qE '^chgfrom <la1=' "$tmp/drain.out"
+wait_for 15 bash -c "! kill -0 $mpid 2>/dev/null"
+tap_check "... a letter begun after it passes untouched, and the milter stops" \
+    bash -c "tail -n 2 $tmp/drain.out | grep -q 'reply mail accept' && ! kill -0 $mpid 2>/dev/null"
