@@ -45,9 +45,13 @@
  *	outmsg_rcpt_drop() forgets the last one (the milter rejected it).
  *
  *	outmsg_header() looks at each header: every X-Liveaddr-* header
- *	(hint_is_ours()) is marked for removal with its index among headers
- *	of its name, so that hints and forged tracking headers never leave
- *	the host; the first X-Liveaddr-Hint is kept for outmsg_eom().
+ *	(hint_is_ours()), and the configured tracking and message-type
+ *	headers whatever their names, is marked for removal with its index
+ *	among headers of its name, so that hints and forged tracking headers
+ *	never leave the host; the first X-Liveaddr-Hint is kept for
+ *	outmsg_eom().  A letter with more than OUT_DELETE_MAX of them is
+ *	hostile: outmsg_eom() then sets OUT_PLAN.overflow, and the milter
+ *	rejects it rather than let a hint leave the host.
  *
  *	outmsg_eom() fills *plan for an outbound letter: a fresh message
  *	reference; when conf->tag_keys and conf->bounce_domain are set, the
@@ -93,6 +97,8 @@ struct OUTMSG {
     OUT_NAMECOUNT names[OUT_DELETE_MAX];
     size_t  nnames;
     char   *hint;				/* the first X-Liveaddr-Hint value */
+    const OUTBOUND_CONF *conf;			/* outmsg_mail()'s, for headers */
+    size_t  nleft;				/* ours beyond OUT_DELETE_MAX */
 };
 
 OUTMSG *outmsg_new(void)
@@ -107,6 +113,7 @@ void    outmsg_reset(OUTMSG *msg)
     msg->nrcpt = 0;
     msg->ndelete = 0;
     msg->nnames = 0;
+    msg->nleft = 0;
     free(msg->hint);
     msg->hint = NULL;
 }
@@ -157,6 +164,7 @@ OUT_WHY outmsg_mail(OUTMSG *msg, const OUTBOUND_CONF *conf, const char *sender,
     char    bare[ADDR_ADDRESS_MAX + 3];
     const char *at;
 
+    msg->conf = conf;
     out_strip(sender ? sender : "", bare, sizeof(bare));
     msg->null_sender = bare[0] == 0;
     if (msg->null_sender)
@@ -207,24 +215,38 @@ void    outmsg_rcpt_drop(OUTMSG *msg)
 	msg->nrcpt--;
 }
 
+/* out_is_our_header - the configured tracking or message-type header */
+
+static bool out_is_our_header(const OUTBOUND_CONF *conf, const char *name)
+{
+    return (conf && ((conf->tracking_header && *conf->tracking_header
+		      && strcasecmp(name, conf->tracking_header) == 0)
+		     || (conf->msgtype_header && *conf->msgtype_header
+			 && strcasecmp(name, conf->msgtype_header) == 0)));
+}
+
 void    outmsg_header(OUTMSG *msg, const char *name, const char *value)
 {
     OUT_NAMECOUNT *nc = NULL;
 
-    if (name == NULL || !hint_is_ours(name))
+    if (name == NULL || !(hint_is_ours(name) || out_is_our_header(msg->conf, name)))
 	return;
     for (size_t i = 0; i < msg->nnames; i++)
 	if (strcasecmp(msg->names[i].name, name) == 0)
 	    nc = msg->names + i;
     if (nc == NULL) {
-	if (msg->nnames >= OUT_DELETE_MAX)
+	if (msg->nnames >= OUT_DELETE_MAX) {
+	    msg->nleft++;
 	    return;
+	}
 	nc = msg->names + msg->nnames++;
 	snprintf(nc->name, sizeof(nc->name), "%s", name);
 	nc->count = 0;
     }
     nc->count++;
-    if (msg->ndelete < OUT_DELETE_MAX) {
+    if (msg->ndelete >= OUT_DELETE_MAX)
+	msg->nleft++;
+    else {
 	snprintf(msg->deletes[msg->ndelete].name, sizeof(msg->deletes[0].name), "%s", name);
 	msg->deletes[msg->ndelete].index = nc->count;
 	msg->ndelete++;
@@ -260,6 +282,7 @@ int     outmsg_eom(OUTMSG *msg, const OUTBOUND_CONF *conf, time_t now,
     plan->why = msg->why;
     plan->deletes = msg->deletes;
     plan->ndelete = msg->ndelete;
+    plan->overflow = msg->nleft > 0;
     if (msg->why == OUT_NO)
 	return (0);
 

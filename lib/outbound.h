@@ -22,7 +22,7 @@
 #include "tag.h"
 
 #define OUT_RCPT_MAX	1000		/* recipients tracked in one letter */
-#define OUT_DELETE_MAX	32		/* our headers removed from one letter */
+#define OUT_DELETE_MAX	64		/* our headers removed from one letter */
 
 typedef struct {
     char  **daemon_names;		/* {daemon_name} values that are outbound */
@@ -69,6 +69,7 @@ typedef struct {
     char    msgtype[EV_WORD_MAX * 2 + 2];	/* the message-type header's value, or "" */
     const OUT_DELETE *deletes;		/* our headers to remove */
     size_t  ndelete;
+    bool    overflow;			/* more of our headers than OUT_DELETE_MAX */
     bool    hint_present;
     HINT_STATUS hint_status;		/* when present */
     HINT    hint;			/* honoured when hint_status is HINT_OK */

@@ -41,7 +41,9 @@
  *	for them.
  *
  *	A failure of ours (memory, a modification the MTA refuses) never
- *	holds mail: the letter goes on untagged, and it is logged.
+ *	holds mail: the letter goes on untagged, and it is logged.  The one
+ *	letter refused is a hostile one: more X-Liveaddr headers than
+ *	OUT_DELETE_MAX, which could not all be removed (550 5.7.1).
  * DIAGNOSTICS
  *	One log line an outbound letter, with the queue id.
  *--*/
@@ -288,6 +290,14 @@ sfsistat cb_eom(SMFICTX *ctx)
 	    result = SMFIS_TEMPFAIL;
 	message_end(conn);
 	return (result);
+    }
+    if (plan.why != OUT_NO && plan.overflow) {
+	log_msg(LOG_WARNING, qid, "rejected: more than %d X-Liveaddr headers, which must "
+		"not leave the host", OUT_DELETE_MAX);
+	mfx->setreply(ctx, "550", "5.7.1", "too many X-Liveaddr headers in this letter");
+	outmsg_plan_free(&plan);
+	message_end(conn);
+	return (SMFIS_REJECT);
     }
     if (plan.why != OUT_NO) {
 	bool    changed = carry_out(ctx, conn->rt, &plan, qid) == 0;

@@ -24,6 +24,7 @@
 #include "hint.h"
 #include "log.h"
 #include "mfx.h"
+#include "outbound.h"
 #include "prefetch.h"
 #include "redis_fixture.h"
 #include "runtime.h"
@@ -279,6 +280,24 @@ static void other_mail_is_left_alone(void **state)
     assert_int_equal(mail_from("<>"), SMFIS_ACCEPT);
 }
 
+/* a letter with more X-Liveaddr headers than can be removed is refused */
+static void header_flood_is_rejected(void **state)
+{
+    (void) state;
+    fake_reset();
+    connect_from("crm.dealer.test", "10.1.2.3", 40009);
+    macro("{daemon_name}", "ORIGINATING");
+    macro("i", "4QX1FLOOD");
+    assert_int_equal(mail_from("<crm@dealer.test>"), SMFIS_CONTINUE);
+    rcpt_to("<flood@customer.test>");
+    for (int i = 0; i < OUT_DELETE_MAX + 1; i++)
+	cb_header(CTX, "X-Liveaddr-Hint", "x");
+    assert_int_equal(cb_eom(CTX), SMFIS_REJECT);
+    assert_non_null(strstr(fake.reply, "550 5.7.1"));
+    assert_string_equal(fake.chgfrom, "");
+    assert_null(stored("flood@customer.test"));
+}
+
 static void local_submission_is_outbound(void **state)
 {
     RECORD_DOC *doc;
@@ -427,6 +446,7 @@ int     main(void)
 	cmocka_unit_test(forged_hint_is_stripped_and_ignored),
 	cmocka_unit_test(other_mail_is_left_alone),
 	cmocka_unit_test(local_submission_is_outbound),
+	cmocka_unit_test(header_flood_is_rejected),
 	cmocka_unit_test(redis_down_mail_flows_evidence_journaled),
 	cmocka_unit_test(snapshot_overtaken),
 	cmocka_unit_test(close_frees),

@@ -52,6 +52,40 @@ static int setup(void **state)
     return (0);
 }
 
+/* a custom tracking header and the message-type header are ours too; a flood is flagged */
+static void our_headers_by_any_name(void **state)
+{
+    OUTBOUND_CONF c = conf();
+    OUTMSG *m = outmsg_new();
+    OUT_PLAN p;
+
+    (void) state;
+    c.tracking_header = "X-Dealer-Ref";
+    outmsg_connect(m, "crm.dealer.test", false);
+    outmsg_mail(m, &c, "<crm@dealer.test>", "ORIGINATING", NULL);
+    assert_non_null(outmsg_rcpt(m, "<ivan@customer.test>"));
+    outmsg_header(m, "X-Dealer-Ref", "la1=forged");
+    outmsg_header(m, "x-mailru-msgtype", "forged");
+    outmsg_header(m, "X-Other", "kept");
+    assert_int_equal(outmsg_eom(m, &c, NOW, "4ABCD1235", &p), 0);
+    assert_int_equal(p.ndelete, 2);
+    assert_string_equal(p.deletes[0].name, "X-Dealer-Ref");
+    assert_string_equal(p.deletes[1].name, "x-mailru-msgtype");
+    assert_false(p.overflow);
+    outmsg_plan_free(&p);
+
+    /* more than OUT_DELETE_MAX: they cannot all be removed, so say so */
+    outmsg_reset(m);
+    outmsg_mail(m, &c, "<crm@dealer.test>", "ORIGINATING", NULL);
+    assert_non_null(outmsg_rcpt(m, "<ivan@customer.test>"));
+    for (int i = 0; i < OUT_DELETE_MAX + 5; i++)
+	outmsg_header(m, "X-Liveaddr-Hint", "flood");
+    assert_int_equal(outmsg_eom(m, &c, NOW, "4ABCD1236", &p), 0);
+    assert_true(p.overflow);
+    outmsg_plan_free(&p);
+    outmsg_free(m);
+}
+
 static void which_mail_is_outbound(void **state)
 {
     OUTBOUND_CONF c = conf();
@@ -239,6 +273,7 @@ int     main(void)
 	cmocka_unit_test(a_tagged_letter),
 	cmocka_unit_test(forged_hints_are_ignored),
 	cmocka_unit_test(other_mail_left_alone),
+	cmocka_unit_test(our_headers_by_any_name),
     };
 
     cmocka_set_message_output(CM_OUTPUT_TAP);
