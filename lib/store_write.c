@@ -46,13 +46,16 @@
   * version read ("" when absent), the new value, nev, nkpi, nref, nev
   * event fields, nkpi pairs (field, increment), nref triples (the
   * reference, the recipient's line, the expiry time of the day's hash):
-  * a reference's lines are kept one a recipient, without repeats.  It returns one integer an address: 1 written, 0
-  * someone else wrote first.
+  * a reference's lines are kept one a recipient, without repeats.  The
+  * KPI increments of the addresses written are added up first and sent
+  * as one HINCRBY a field (a call's letters share most fields).  It
+  * returns one integer an address: 1 written, 0 someone else wrote
+  * first.
   */
 const char store_cas_lua[] =
 "local maxlen, naddr = ARGV[1], tonumber(ARGV[2])\n"
 "local k, i = 2, 3\n"
-"local res, expiring = {}, {}\n"
+"local res, expiring, kpi = {}, {}, {}\n"
 "for a = 1, naddr do\n"
 "  local key, want, val = KEYS[k], ARGV[i], ARGV[i + 1]\n"
 "  local nev, nkpi, nref = tonumber(ARGV[i + 2]), tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4])\n"
@@ -67,7 +70,9 @@ const char store_cas_lua[] =
 "    end\n"
 "    i = i + nev\n"
 "    for j = 1, nkpi do\n"
-"      redis.call('HINCRBY', KEYS[k], ARGV[i], ARGV[i + 1])\n"
+"      local t = kpi[KEYS[k]]\n"
+"      if not t then t = {}; kpi[KEYS[k]] = t end\n"
+"      t[ARGV[i]] = (t[ARGV[i]] or 0) + tonumber(ARGV[i + 1])\n"
 "      k, i = k + 1, i + 2\n"
 "    end\n"
 "    for j = 1, nref do\n"
@@ -88,6 +93,9 @@ const char store_cas_lua[] =
 "    k, i = k + nkpi + nref, i + nev + 2 * nkpi + 3 * nref\n"
 "    res[a] = 0\n"
 "  end\n"
+"end\n"
+"for key, t in pairs(kpi) do\n"
+"  for field, n in pairs(t) do redis.call('HINCRBY', key, field, n) end\n"
 "end\n"
 "return res\n";
 
