@@ -153,6 +153,28 @@ static void evidence_becomes_state(void **state)
     assert_int_equal(kpi(store, "2026-09", "sales|petrov|contract|sent"), 1);
     assert_int_equal(kpi(store, "2026-09", "sales|petrov|-|delivered"), 1);
     assert_true(events_of("anna@mail.ru") >= 1);
+
+    /* Letters to many addresses in one call share KPI fields: each counts. */
+    {
+	EVIDENCE many[40];
+	STORE_RESULT mres[40];
+	char    addr[64], seed[64];
+
+	for (int i = 0; i < 40; i++) {
+	    snprintf(addr, sizeof(addr), "kpi%d@mail.ru", i);
+	    snprintf(seed, sizeof(seed), "sent kpi %d", i);
+	    many[i] = ev_make(EV_SENT, T0, addr, seed);
+	    EVIDENCE_SET(&many[i], department, "service");
+	    EVIDENCE_SET(&many[i], owner, i % 2 ? "ivanov" : "sidorov");
+	    EVIDENCE_SET(&many[i], event, "service");
+	}
+	assert_int_equal(store_apply(store, many, 40, T0, mres, err, sizeof(err)), 0);
+	assert_int_equal(kpi(store, "2026-09", "service|ivanov|service|sent"), 20);
+	assert_int_equal(kpi(store, "2026-09", "service|sidorov|service|sent"), 20);
+	/* the same again (a replay): nothing counts twice */
+	assert_int_equal(store_apply(store, many, 40, T0, mres, err, sizeof(err)), 0);
+	assert_int_equal(kpi(store, "2026-09", "service|ivanov|service|sent"), 20);
+    }
     store_free(store);
     rpool_free(pool);
 }
