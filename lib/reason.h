@@ -25,9 +25,21 @@ typedef struct {
     int     reply_code;			/* 550; 0 none */
     const char *diagnostic;		/* the MTA's text; NULL or "" none */
     const char *format;			/* the reader: "postfix", ...; may be NULL */
+    const char *command;		/* the SMTP command the reply answered:
+					 * "CONN", "HELO", "EHLO", "MAIL",
+					 * "RCPT", "DATA"; NULL: read from the
+					 * text ("in reply to RCPT TO") */
+    REPORT_KIND kind;			/* REPORT_UNKNOWN (0) or REPORT_DSN: a
+					 * failure report; REPORT_COMPLAINT:
+					 * "feedback"; REPORT_AUTOREPLY:
+					 * "vacation" */
 } REASON_INPUT;
 
-/* The reason's name ("userunknown", ..., "undefined"); static storage. */
+/*
+ * The reason's name ("userunknown", ..., "undefined"); static storage.
+ * Never NULL, also for a NULL input.  A DELAYED action never gets a hard
+ * reason.
+ */
 extern const char *reason_classify(const REASON_INPUT *);
 
 /* Hard: userunknown, hostunknown, hasmoved; notaccept with a 5xx code. */

@@ -61,6 +61,10 @@ typedef struct {
     int     reply_code;				/* SMTP 550; 0 none */
     char    diagnostic[REPORT_TEXT_MAX + 1];	/* one line, for people */
     char    remote_mta[ADDR_ADDRESS_MAX + 1];	/* Remote-MTA; "" */
+    char    command[8];				/* the SMTP command the reply
+						 * answered: "RCPT", "DATA",
+						 * "MAIL", "EHLO", "HELO",
+						 * "CONN"; "" unknown */
     char    reason[REPORT_WORD_MAX + 1];	/* Sisimai's name; "" none */
     bool    hard;				/* a hard bounce */
 } REPORT_RCPT;

@@ -162,6 +162,18 @@ const CONF_KEY settings_keys[] = {
 	"add this header (e.g. X-Mailru-Msgtype) with \"department-event\" from the hint"},
     {"RejectNoMailDomains", CONF_BOOL, "no", 0, 0, NULL, 0,
 	"reject, at RCPT and only in smtpd, recipients whose domain certainly takes no mail"},
+
+    /* liveaddr-milter: what comes back */
+    {"BounceRejectUnsigned", CONF_BOOL, "no", 0, 0, NULL, 0,
+	"reject, at RCPT and only in smtpd, BounceDomain recipients without a valid tag"},
+    {"ReportTrustSPFFail", CONF_BOOL, "no", 0, 0, NULL, 0,
+	"let a report whose sender fails SPF change state (no: it changes nothing)"},
+    {"ReportDisposition", CONF_ENUM, "deliver", 0, 0, "discard|deliver", 0,
+	"what happens to a report once it made evidence: discard it, or deliver it"},
+    {"ReportMaxSize", CONF_STR, "1m", 0, 0, NULL, 0,
+	"bytes of a report read (with k, m or g: 1024 based); the rest is not read"},
+    {"ReplyProof", CONF_BOOL, "yes", 0, 0, NULL, 0,
+	"a message to a dealer mailbox from a known address, SPF pass, proves that address"},
 };
 const size_t settings_key_count = sizeof(settings_keys) / sizeof(settings_keys[0]);
 

@@ -10,24 +10,46 @@
  *
  *	int	callbacks_drain(void)
  * DESCRIPTION
- *	Thin: each callback hands what the MTA said to lib/outbound.c and
- *	carries out the plan it returns, through the mfx table (mfx.h), so
- *	that the callbacks are unit-tested without libmilter.
+ *	Thin: each callback hands what the MTA said to lib/outbound.c (the
+ *	dealer's own letters) or lib/inbound.c (what comes back, through
+ *	inbound_cb.c) and carries out the plan it returns, through the mfx
+ *	table (mfx.h), so that the callbacks are unit-tested without
+ *	libmilter.
  *
- *	connect	notes whether this is Postfix's local submission path
- *		(non_smtpd_milters: "localhost", 127.0.0.1, port 0).
+ *	negotiate
+ *		asks for the actions the outbound half needs, SMFIP_SKIP when
+ *		the MTA offers it, and SMFIP_NOBODY when no report can be
+ *		verified (no BounceDomain or no tag keys): then no body is
+ *		ever sent to the milter.
+ *	connect	notes the client's address and whether this is Postfix's
+ *		local submission path (non_smtpd_milters: "localhost",
+ *		127.0.0.1, port 0).
+ *	helo	notes the HELO name (the SPF identity of a null sender).
  *	envfrom	takes the current runtime (runtime.c) for the message and
- *		asks outbound.c whether the letter is the dealer's own; other
- *		mail is accepted at once (this part leaves it alone).
- *	envrcpt	records the recipient and starts the lookup of its domain
+ *		asks outbound.c whether the letter is the dealer's own.
+ *		Other mail is inbound: it goes on when it may be a report
+ *		(a BounceDomain is set) or a reply (a sender, ReplyProof),
+ *		and is accepted at once otherwise.
+ *	envrcpt	inbound: sorts the recipient, and with BounceRejectUnsigned
+ *		rejects a BounceDomain recipient without a valid tag (550
+ *		5.7.1; in smtpd only).  Outbound: records the recipient
+ *		and starts the lookup of its domain
  *		(prefetch.c), or, with RejectNoMailDomains and in smtpd only,
  *		looks it up now and rejects a recipient whose domain certainly
  *		takes no mail (550 5.1.2).  Never in non_smtpd_milters.
  *	data	answers, so that no TCP stall follows (see cb_data()).
- *	header	marks X-Liveaddr-* headers for removal and keeps the hint.
- *	eoh	reads the recipients' records (store_snapshot()), so that the
- *		end of the message writes them in one round trip.
- *	eom	removes our headers, rewrites the envelope sender to the
+ *	header	outbound: marks X-Liveaddr-* headers for removal and keeps
+ *		the hint; inbound: keeps the headers.
+ *	eoh	outbound: reads the recipients' records (store_snapshot()),
+ *		so that the end of the message writes them in one round
+ *		trip.  Inbound: a report goes on; a reply is settled now and
+ *		accepted (it needs no body); anything else is accepted.
+ *	body	keeps a report's body, up to ReportMaxSize; any other body
+ *		is skipped (SMFIS_SKIP, when negotiated): an outbound letter
+ *		sends the milter at most its first chunk.
+ *	eom	inbound: settles a report (inbound_cb.c): evidence, and
+ *		SMFIS_DISCARD with ReportDisposition discard.  Outbound:
+ *		removes our headers, rewrites the envelope sender to the
  *		signed bounce address, adds the tracking header (and the
  *		message-type header), and hands the "sent" evidence to the
  *		sink: Redis, else the journal.  Only when the evidence is lost
@@ -38,14 +60,15 @@
  *	callbacks_drain() is for shutdown: from then on a new message
  *	passes untouched (SMFIS_ACCEPT), and it returns how many messages
  *	are still between MAIL FROM and their end, so that main() can wait
- *	for them.
+ *	for them.  Its first call logs the inbound counters (inbound_cb.c).
  *
  *	A failure of ours (memory, a modification the MTA refuses) never
  *	holds mail: the letter goes on untagged, and it is logged.  The one
  *	letter refused is a hostile one: more X-Liveaddr headers than
  *	OUT_DELETE_MAX, which could not all be removed (550 5.7.1).
  * DIAGNOSTICS
- *	One log line an outbound letter, with the queue id.
+ *	One log line an outbound letter, a report, or a reply from a known
+ *	address, with the queue id.
  *--*/
 
 #include "config.h"
@@ -61,6 +84,7 @@
 #include <time.h>
 
 #include "callbacks.h"
+#include "inbound_cb.h"
 #include "log.h"
 #include "mfx.h"
 #include "outbound.h"
@@ -70,9 +94,12 @@
 /* What a connection keeps. */
 typedef struct {
     OUTMSG *msg;
+    INMSG  *in;
     RUNTIME *rt;			/* the message's runtime, or NULL */
     STORE_SNAPSHOT *snap;		/* the recipients' records, read at EOH */
+    bool    inbound;			/* the message is not the dealer's own */
     bool    local_submission;
+    bool    can_skip;			/* SMFIP_SKIP negotiated */
     char    qid[32];
 } CONN;
 
@@ -92,6 +119,8 @@ static void message_end(CONN *conn)
     if (conn == NULL)
 	return;
     outmsg_reset(conn->msg);
+    inmsg_reset(conn->in);
+    conn->inbound = false;
     store_snapshot_free(conn->snap);
     conn->snap = NULL;
     if (conn->rt) {
@@ -130,27 +159,102 @@ static bool is_local_submission(const char *hostname, const _SOCK_ADDR *sa)
     return (false);
 }
 
-sfsistat cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
+/* conn_new - the connection's state, made at negotiation or connect */
+
+static CONN *conn_new(SMFICTX *ctx)
 {
     CONN   *conn = conn_of(ctx);
 
-    if (conn == NULL) {
-	if ((conn = calloc(1, sizeof(*conn))) == NULL
-	    || (conn->msg = outmsg_new()) == NULL) {
-	    free(conn);
-	    log_error("out of memory: this connection's mail goes on untouched");
-	    return (SMFIS_ACCEPT);
-	}
-	mfx->setpriv(ctx, conn);
+    if (conn != NULL)
+	return (conn);
+    if ((conn = calloc(1, sizeof(*conn))) == NULL
+	|| (conn->msg = outmsg_new()) == NULL || (conn->in = inmsg_new()) == NULL) {
+	if (conn)
+	    outmsg_free(conn->msg);
+	free(conn);
+	log_error("out of memory: this connection's mail goes on untouched");
+	return (NULL);
     }
+    mfx->setpriv(ctx, conn);
+    return (conn);
+}
+
+/* client_ip - the client's address as text, or "" */
+
+static void client_ip(const _SOCK_ADDR *sa, char *buf, size_t len)
+{
+    buf[0] = 0;
+    if (sa == NULL)
+	return;
+    if (sa->sa_family == AF_INET)
+	inet_ntop(AF_INET, &((const struct sockaddr_in *) sa)->sin_addr, buf, (socklen_t) len);
+    else if (sa->sa_family == AF_INET6)
+	inet_ntop(AF_INET6, &((const struct sockaddr_in6 *) sa)->sin6_addr, buf,
+		  (socklen_t) len);
+}
+
+/*
+  * cb_negotiate - the actions outbound letters need (as xxfi_flags said),
+  * SMFIP_SKIP when the MTA offers it (so that a body we do not want stops
+  * after its first chunk), and no body at all when no report can be
+  * verified.  Without this callback libmilter would never offer SKIP.
+  */
+sfsistat cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
+		              unsigned long f3, unsigned long *pf0, unsigned long *pf1,
+		              unsigned long *pf2, unsigned long *pf3)
+{
+    const unsigned long need = SMFIF_CHGFROM | SMFIF_ADDHDRS | SMFIF_CHGHDRS;
+    CONN   *conn;
+    RUNTIME *rt;
+    bool    body = true;
+
+    (void) f2;
+    (void) f3;
+    if ((f0 & need) != need) {
+	log_error("the MTA does not offer the actions needed (0x%lx of 0x%lx: "
+		  "Postfix 2.6 or later has them)", f0 & need, need);
+	return (SMFIS_REJECT);
+    }
+    conn = conn_new(ctx);
+    if ((rt = runtime_acquire()) != NULL) {
+	body = rt->in.bounce_domain && *rt->in.bounce_domain && rt->in.tag_keys;
+	runtime_release(rt);
+    }
+    *pf0 = need;
+    *pf1 = f1 & (SMFIP_NOUNKNOWN | SMFIP_SKIP | (body ? 0 : SMFIP_NOBODY));
+    *pf2 = *pf3 = 0;
+    if (conn)
+	conn->can_skip = (*pf1 & SMFIP_SKIP) != 0;
+    return (SMFIS_CONTINUE);
+}
+
+sfsistat cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
+{
+    CONN   *conn = conn_new(ctx);
+    char    ip[INET6_ADDRSTRLEN];
+
+    if (conn == NULL)
+	return (SMFIS_ACCEPT);
     conn->local_submission = is_local_submission(hostname, hostaddr);
     outmsg_connect(conn->msg, hostname, conn->local_submission);
+    client_ip(hostaddr, ip, sizeof(ip));
+    inmsg_connect(conn->in, ip, conn->local_submission);
+    return (SMFIS_CONTINUE);
+}
+
+sfsistat cb_helo(SMFICTX *ctx, char *helo)
+{
+    CONN   *conn = conn_of(ctx);
+
+    if (conn)
+	inmsg_helo(conn->in, helo);
     return (SMFIS_CONTINUE);
 }
 
 sfsistat cb_envfrom(SMFICTX *ctx, char **argv)
 {
     CONN   *conn = conn_of(ctx);
+    const char *sender;
     OUT_WHY why;
 
     if (conn == NULL)
@@ -163,13 +267,20 @@ sfsistat cb_envfrom(SMFICTX *ctx, char **argv)
     if ((conn->rt = runtime_acquire()) == NULL)
 	return (SMFIS_ACCEPT);
     atomic_fetch_add(&in_flight, 1);
-    why = outmsg_mail(conn->msg, &conn->rt->out, argv && argv[0] ? argv[0] : "",
-		      symval(ctx, "{daemon_name}"), symval(ctx, "{auth_authen}"));
-    if (why == OUT_NO) {
-	message_end(conn);
-	return (SMFIS_ACCEPT);			/* not ours to tag */
+    sender = argv && argv[0] ? argv[0] : "";
+    why = outmsg_mail(conn->msg, &conn->rt->out, sender, symval(ctx, "{daemon_name}"),
+		      symval(ctx, "{auth_authen}"));
+    if (why != OUT_NO)
+	return (SMFIS_CONTINUE);
+    /* Inbound: a report may come to the bounce domain, a reply to anyone. */
+    inmsg_mail(conn->in, sender);
+    if ((conn->rt->in.bounce_domain && *conn->rt->in.bounce_domain)
+	|| (conn->rt->in.reply_proof && *inmsg_sender(conn->in))) {
+	conn->inbound = true;
+	return (SMFIS_CONTINUE);
     }
-    return (SMFIS_CONTINUE);
+    message_end(conn);
+    return (SMFIS_ACCEPT);			/* nothing to learn */
 }
 
 sfsistat cb_envrcpt(SMFICTX *ctx, char **argv)
@@ -179,6 +290,8 @@ sfsistat cb_envrcpt(SMFICTX *ctx, char **argv)
 
     if (conn == NULL || conn->rt == NULL || argv == NULL || argv[0] == NULL)
 	return (SMFIS_CONTINUE);
+    if (conn->inbound)
+	return (inbound_cb_rcpt(ctx, conn->rt, conn->in, argv[0]));
     if ((r = outmsg_rcpt(conn->msg, argv[0])) == NULL)
 	return (SMFIS_CONTINUE);		/* not an address we can track */
     if (conn->rt->reject_no_mail && !conn->local_submission) {
@@ -208,7 +321,9 @@ sfsistat cb_header(SMFICTX *ctx, char *name, char *value)
 {
     CONN   *conn = conn_of(ctx);
 
-    if (conn && conn->rt)
+    if (conn && conn->rt && conn->inbound)
+	inmsg_header(conn->in, &conn->rt->in, name, value);
+    else if (conn && conn->rt)
 	outmsg_header(conn->msg, name, value);
     return (SMFIS_CONTINUE);
 }
@@ -232,6 +347,13 @@ sfsistat cb_eoh(SMFICTX *ctx)
     const char **keys;
     char    err[256];
 
+    if (conn && conn->rt && conn->inbound) {
+	sfsistat r = inbound_cb_eoh(ctx, conn->rt, conn->in, symval(ctx, "i"));
+
+	if (r != SMFIS_CONTINUE)
+	    message_end(conn);
+	return (r);
+    }
     if (conn == NULL || conn->rt == NULL || (n = outmsg_rcpt_count(conn->msg)) == 0
 	|| (keys = calloc(n, sizeof(*keys))) == NULL)
 	return (SMFIS_CONTINUE);
@@ -241,6 +363,22 @@ sfsistat cb_eoh(SMFICTX *ctx)
     conn->snap = store_snapshot(conn->rt->store, keys, n, err, sizeof(err));
     free(keys);
     return (SMFIS_CONTINUE);
+}
+
+/*
+  * cb_body - a report's body is kept up to ReportMaxSize; no other body
+  * is wanted.  SMFIS_SKIP only when negotiated: else the chunks come and
+  * go unread.
+  */
+sfsistat cb_body(SMFICTX *ctx, unsigned char *data, size_t len)
+{
+    CONN   *conn = conn_of(ctx);
+
+    if (conn && conn->rt && conn->inbound
+	&& inmsg_role(conn->in, &conn->rt->in) == IN_REPORT
+	&& inmsg_body(conn->in, &conn->rt->in, data, len))
+	return (SMFIS_CONTINUE);
+    return (conn && conn->can_skip ? SMFIS_SKIP : SMFIS_CONTINUE);
 }
 
 /* carry_out - the plan's changes to the message; -1 when the MTA refused one */
@@ -284,6 +422,11 @@ sfsistat cb_eom(SMFICTX *ctx)
 	return (SMFIS_CONTINUE);
     snprintf(conn->qid, sizeof(conn->qid), "%s", symval(ctx, "i"));
     qid = conn->qid;
+    if (conn->inbound) {
+	result = inbound_cb_eom(ctx, conn->rt, conn->in, qid);
+	message_end(conn);
+	return (result);
+    }
     if (outmsg_eom(conn->msg, &conn->rt->out, time(NULL), qid, &plan) < 0) {
 	log_msg(LOG_ERR, qid, "out of memory: the letter goes on untagged");
 	if (conn->rt->tempfail_on_failure)
@@ -336,6 +479,7 @@ sfsistat cb_close(SMFICTX *ctx)
     if (conn) {
 	message_end(conn);
 	outmsg_free(conn->msg);
+	inmsg_free(conn->in);
 	free(conn);
 	mfx->setpriv(ctx, NULL);
     }
@@ -346,7 +490,8 @@ sfsistat cb_close(SMFICTX *ctx)
 
 int     callbacks_drain(void)
 {
-    atomic_store(&draining, true);
+    if (!atomic_exchange(&draining, true))
+	inbound_counters_log();			/* what came back, at the stop */
     return (atomic_load(&in_flight));
 }
 
@@ -355,12 +500,15 @@ struct smfiDesc callbacks_desc = {
     .xxfi_version = SMFI_VERSION,
     .xxfi_flags = SMFIF_CHGFROM | SMFIF_ADDHDRS | SMFIF_CHGHDRS,
     .xxfi_connect = cb_connect,
+    .xxfi_helo = cb_helo,
     .xxfi_envfrom = cb_envfrom,
     .xxfi_envrcpt = cb_envrcpt,
     .xxfi_header = cb_header,
     .xxfi_eoh = cb_eoh,
+    .xxfi_body = cb_body,
     .xxfi_eom = cb_eom,
     .xxfi_data = cb_data,
     .xxfi_abort = cb_abort,
     .xxfi_close = cb_close,
+    .xxfi_negotiate = cb_negotiate,
 };

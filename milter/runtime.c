@@ -15,9 +15,11 @@
  *	void	runtime_shutdown(void)
  * DESCRIPTION
  *	Everything a message needs that comes from liveaddr.conf: the
- *	settings, the outbound rules, the tag and hint keys, the Redis pool,
- *	the evidence store, the journal and its sink, the resolver and the
- *	domain verdict cache.
+ *	settings, the outbound rules, the inbound rules (inbound(3)), the
+ *	tag and hint keys, the Redis pool, the evidence store, the journal
+ *	and its sink, the resolver, the domain verdict cache and the SPF
+ *	checker for the senders of reports and replies (over the same DNS
+ *	settings: its checks are bounded by DNSTimeout).
  *
  *	runtime_build() reads the file and builds a RUNTIME; NULL with the
  *	reasons in err when the file has errors or a key file cannot be read
@@ -60,6 +62,7 @@ static void runtime_free(RUNTIME *rt)
 {
     if (rt == NULL)
 	return;
+    spfcheck_free(rt->spf);
     sink_free(rt->sink);
     journal_close(rt->journal);
     store_free(rt->store);
@@ -94,6 +97,7 @@ RUNTIME *runtime_build(const char *path, char *err, size_t errlen)
     JOURNAL_SYNC sync;
     const char *servers[DNS_MAX_NAMESERVERS];
     const char *file;
+    char    host[256] = "";
     size_t  nd, ns;
 
     if (rt == NULL || (rt->conf = settings_load(path, false)) == NULL) {
@@ -152,6 +156,21 @@ RUNTIME *runtime_build(const char *path, char *err, size_t errlen)
     rt->tempfail_on_failure = strcmp(conf_str(rt->conf, "OnFailure"), "tempfail") == 0;
     rt->reject_no_mail = conf_bool(rt->conf, "RejectNoMailDomains");
 
+    /* The inbound rules. */
+    if (inbound_parse_size(conf_str(rt->conf, "ReportMaxSize"), &rt->in.max_report) < 0
+	|| rt->in.max_report < 1024 || rt->in.max_report > 32 * 1024 * 1024) {
+	snprintf(err, errlen, "ReportMaxSize: \"%s\" is not a size from 1k to 32m (bytes, "
+		 "or a number with k, m or g)", conf_str(rt->conf, "ReportMaxSize"));
+	runtime_free(rt);
+	return (NULL);
+    }
+    rt->in.bounce_domain = rt->out.bounce_domain;
+    rt->in.tag_keys = rt->out.tag_keys;
+    rt->in.reply_proof = conf_bool(rt->conf, "ReplyProof");
+    rt->reject_unsigned = conf_bool(rt->conf, "BounceRejectUnsigned");
+    rt->trust_spf_fail = conf_bool(rt->conf, "ReportTrustSPFFail");
+    rt->report_discard = strcmp(conf_str(rt->conf, "ReportDisposition"), "discard") == 0;
+
     /* Redis, the store, the journal, DNS. */
     settings_rpool_conf(rt->conf, &rc);
     settings_store_conf(rt->conf, &sc);
@@ -163,10 +182,14 @@ RUNTIME *runtime_build(const char *path, char *err, size_t errlen)
 	|| (rt->store = store_new(rt->pool, &sc, err, errlen)) == NULL
 	|| (rt->journal = journal_open(conf_str(rt->conf, "JournalPath"), sync, err,
 				       errlen)) == NULL
-	|| (rt->dns = dns_new(&dc, err, errlen)) == NULL) {
+	|| (rt->dns = dns_new(&dc, err, errlen)) == NULL
+	|| (rt->spf = spfcheck_new(&dc, err, errlen)) == NULL) {
 	runtime_free(rt);
 	return (NULL);
     }
+    /* the receiver named in Received-SPF (logged only): this host */
+    if (gethostname(host, sizeof(host) - 1) == 0 && host[0])
+	(void) spfcheck_set_receiver(rt->spf, host);
     if ((rt->sink = sink_new(rt->store, rt->journal, conf_str(rt->conf, "JournalPath"))) == NULL
 	|| (rt->cache = domcache_new((size_t) conf_int(rt->conf, "DomainCacheSize"),
 				     &ttl)) == NULL

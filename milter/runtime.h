@@ -16,10 +16,12 @@
 
 #include "conf.h"
 #include "domverdict.h"
+#include "inbound.h"
 #include "journal.h"
 #include "outbound.h"
 #include "rpool.h"
 #include "sink.h"
+#include "spfcheck.h"
 #include "store.h"
 #include "tag.h"
 
@@ -39,6 +41,11 @@ typedef struct RUNTIME {
     DOMVERDICT *domains;
     bool    tempfail_on_failure;
     bool    reject_no_mail;
+    INBOUND_CONF in;			/* what comes back */
+    SPFCHECK *spf;			/* the reports' and replies' senders */
+    bool    reject_unsigned;		/* BounceRejectUnsigned */
+    bool    trust_spf_fail;		/* ReportTrustSPFFail */
+    bool    report_discard;		/* ReportDisposition discard */
 } RUNTIME;
 
 extern RUNTIME *runtime_build(const char *path, char *err, size_t errlen);

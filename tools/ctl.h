@@ -25,5 +25,6 @@ extern const CTL_COMMAND ctl_store_commands[];
 extern CONF *ctl_load(CTL *, int *status);
 extern int ctl_check(CTL *, int argc, char **argv);
 extern int ctl_journal(CTL *, int argc, char **argv);
+extern int ctl_parse(CTL *, int argc, char **argv);
 
 #endif

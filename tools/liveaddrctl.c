@@ -95,6 +95,7 @@ static int ctl_version(CTL *ctl, int argc, char **argv)
 static const CTL_COMMAND ctl_commands[] = {
     {"check", ctl_check, "check [--json] [--no-dns] [--lang ru|en] ADDRESS... (or - : one a line from stdin)"},
     {"config", ctl_config, "config check | config show [-a]"},
+    {"parse", ctl_parse, "parse [--json] FILE... (stored messages: bounces, complaints, auto-replies)"},
     {"version", ctl_version, "version"},
 };
 

@@ -2,8 +2,10 @@
 # stack.sh - the local mail stack for liveaddr's tests and demo.
 #
 # Usage:
-#   stack.sh start DIR [--milter SOCKET]   start everything inside DIR
+#   stack.sh start DIR [--milter SOCKET] [--bounce-wiring MODE]
+#                                          start everything inside DIR
 #   stack.sh start DIR --no-postfix        only Redis and the DNS server (no root)
+#   stack.sh wiring DIR MODE               rewire the dealer's bounces, reload
 #   stack.sh stop DIR                      stop what DIR's recorded PIDs name
 #   stack.sh status DIR                    say what runs
 #
@@ -16,12 +18,37 @@
 #             bounce.dealer.test; mailboxes are maildirs under DIR/dealer/mail
 #   customer  the customers' MX for customer.test: known users are delivered
 #             to DIR/customer/mail, unknown users are refused with 550 5.1.1 at
-#             RCPT, full@ is accepted and then bounced (mailbox full, 5.2.2),
-#             later@ is accepted, deferred, and bounced when its 30 s queue
-#             life ends; both DSNs go back over SMTP to the dealer's MX port
+#             RCPT; full@, gone@ and later@ are accepted and passed on to the
+#             customers' mail store (a second smtpd port of this instance,
+#             store.customer.test), which refuses them at RCPT: full@ with
+#             550 5.2.2 (mailbox full), gone@ with 550 5.1.1 (user unknown),
+#             later@ with 452 4.2.2, so that it is deferred and bounced when
+#             its 30 s queue life ends; the customer MX writes those DSNs and
+#             sends them over SMTP to the dealer's MX port
 # Ports are free high ports on 127.0.0.1 chosen at start; DIR/stack.env holds
 # them and every path (shell syntax, for tests to source).  With --milter,
 # the dealer's smtpd and non-smtpd mail goes through the milter at SOCKET.
+#
+# The dealer's own bounces (a DSN the dealer's Postfix writes when the
+# customer MX refuses a recipient) go to the envelope sender, which the
+# milter makes an address at bounce.dealer.test.  --bounce-wiring says how
+# they reach that domain (BOUNCE_WIRING in stack.env):
+#   local     (the default) delivered at once into DIR/dealer/mail/bounces;
+#             no milter sees them
+#   internal  the same, but internal_mail_filter_classes = bounce makes
+#             cleanup pass them through non_smtpd_milters first
+#   smtp      the bounce domain is served by "another MX": the dealer's
+#             Postfix sends them over SMTP to its own MX port (which then
+#             calls itself bounce-mx.dealer.test, so that Postfix's loop
+#             check stays quiet), where smtpd_milters see them like any
+#             remote DSN; that port's cleanup (cleanup-in) maps the whole
+#             bounce domain to bounces@dealer.test, so they do not loop
+# "stack.sh wiring DIR MODE" rewrites the dealer's configuration for MODE
+# and reloads it.  The dealer's MX port lets 127.0.0.1 use XCLIENT, so that
+# tests can present a remote client address (SPF is judged on it: libspf2
+# lets 127.0.0.0/8 pass everything).  The dealer bounces mail for
+# nullmx.test after queueing it (5.1.0 "does not accept mail (nullMX)"),
+# as a Postfix that looks up MX records does for a null MX.
 # Nothing outside DIR is touched; stop kills only the PIDs recorded in DIR.
 # Postfix needs root.  ldns-testns cannot bind one address: it listens on
 # every IPv4 address of the machine, at the chosen high port.
@@ -132,8 +159,8 @@ make_postfix_dirs() {   # DIR NAME
     chown postfix: "$d/data" "$d/mail"
 }
 
-write_dealer() {   # DIR MILTER
-    local dir=$1 milter=$2 d=$1/dealer
+write_dealer() {   # DIR MILTER WIRING
+    local dir=$1 milter=$2 wiring=$3 d=$1/dealer mx_opts=""
     make_postfix_dirs "$dir" dealer
     {
         postfix_main_common "$dir" dealer mx.dealer.test
@@ -144,22 +171,41 @@ write_dealer() {   # DIR MILTER
             echo "milter_default_action = ${STACK_MILTER_DEFAULT_ACTION:-accept}"
             echo "milter_protocol = 6"
         fi
+        # Postfix's own bounces pass non_smtpd_milters (MILTER_README)
+        [ "$wiring" = internal ] && echo "internal_mail_filter_classes = bounce"
+        :
     } > "$d/etc/main.cf"
+    if [ "$wiring" = smtp ]; then
+        mx_opts=" -o myhostname=bounce-mx.dealer.test -o cleanup_service_name=cleanup-in"
+    fi
     {
         echo "127.0.0.1:$DEALER_SUBMIT_PORT inet n - n - - smtpd -o syslog_name=postfix-dealer/submission -o milter_macro_daemon_name=ORIGINATING"
-        echo "127.0.0.1:$DEALER_MX_PORT inet n - n - - smtpd -o syslog_name=postfix-dealer/mx"
+        echo "127.0.0.1:$DEALER_MX_PORT inet n - n - - smtpd -o syslog_name=postfix-dealer/mx -o smtpd_authorized_xclient_hosts=127.0.0.0/8$mx_opts"
         postfix_master_common
+        echo "cleanup-in unix n - n - 0 cleanup -o virtual_alias_maps=texthash:$d/etc/bounce-mx-aliases"
+        # what Postfix's smtp client does for a null MX when it looks up MX
+        # records: a bounce (an error: transport would make smtpd refuse
+        # the recipient at RCPT, before any milter sees it)
+        echo "nullmx unix - n n - - pipe flags=q user=nobody argv=$d/etc/nullmx.sh"
     } > "$d/etc/master.cf"
+    printf '#!/bin/sh\necho "5.1.0 Domain nullmx.test does not accept mail (nullMX)"\nexit 69\n' > "$d/etc/nullmx.sh"
+    chmod 755 "$d/etc/nullmx.sh"
     cat > "$d/etc/mailboxes" <<CF
 crm@dealer.test         crm/
 sales@dealer.test       sales/
 service@dealer.test     service/
 postmaster@dealer.test  postmaster/
+bounces@dealer.test     bounces/
 @bounce.dealer.test     bounces/
 CF
-    cat > "$d/etc/transport" <<CF
-customer.test   smtp:[127.0.0.1]:$CUSTOMER_MX_PORT
-CF
+    # the "other MX" of the smtp wiring keeps the bounce domain's mail
+    echo "@bounce.dealer.test     bounces@dealer.test" > "$d/etc/bounce-mx-aliases"
+    {
+        echo "customer.test   smtp:[127.0.0.1]:$CUSTOMER_MX_PORT"
+        echo "nullmx.test     nullmx:"
+        [ "$wiring" = smtp ] && echo "bounce.dealer.test   smtp:[127.0.0.1]:$DEALER_MX_PORT"
+        :
+    } > "$d/etc/transport"
 }
 
 write_customer() {   # DIR
@@ -171,32 +217,41 @@ write_customer() {   # DIR
     } > "$d/etc/main.cf"
     {
         echo "127.0.0.1:$CUSTOMER_MX_PORT inet n - n - - smtpd"
+        # The customers' mail store behind their MX: the MX accepts full@,
+        # later@ and gone@, the store then refuses them at RCPT, and the
+        # MX writes the DSN (as an edge MX in front of a mail store does)
+        echo "127.0.0.1:$CUSTOMER_STORE_PORT inet n - n - - smtpd -o syslog_name=postfix-customer/store" \
+            "-o myhostname=store.customer.test" \
+            "-o smtpd_recipient_restrictions=check_recipient_access,texthash:$d/etc/store-access,permit_mynetworks,reject"
         postfix_master_common
-        # full@: a mailbox with no room left (a local delivery that bounces, 5.2.2)
-        echo "mailbox-full unix - n n - - pipe flags=q user=nobody argv=$d/etc/mailbox-full.sh"
-        # later@: a delivery that keeps failing temporarily, bounced at queue end
-        echo "mailbox-later unix - n n - - pipe flags=q user=nobody argv=$d/etc/mailbox-later.sh"
     } > "$d/etc/master.cf"
     cat > "$d/etc/mailboxes" <<CF
 alice@customer.test     alice/
 bob@customer.test       bob/
 ivan@customer.test      ivan/
+carol@customer.test     carol/
+dave@customer.test      dave/
+erin@customer.test      erin/
 full@customer.test      full/
 later@customer.test     later/
+gone@customer.test      gone/
 CF
-    printf '#!/bin/sh\necho "5.2.2 Mailbox full: quota exceeded"\nexit 73\n' > "$d/etc/mailbox-full.sh"
-    printf '#!/bin/sh\necho "4.2.2 Mailbox full, try again later"\nexit 75\n' > "$d/etc/mailbox-later.sh"
-    chmod 755 "$d/etc/mailbox-full.sh" "$d/etc/mailbox-later.sh"
+    cat > "$d/etc/store-access" <<CF
+full@customer.test      550 5.2.2 Mailbox full: quota exceeded
+later@customer.test     452 4.2.2 Mailbox full, try again later
+gone@customer.test      550 5.1.1 User unknown in local recipient table
+CF
     cat > "$d/etc/transport" <<CF
-full@customer.test      mailbox-full:
-later@customer.test     mailbox-later:
+full@customer.test      smtp:[127.0.0.1]:$CUSTOMER_STORE_PORT
+later@customer.test     smtp:[127.0.0.1]:$CUSTOMER_STORE_PORT
+gone@customer.test      smtp:[127.0.0.1]:$CUSTOMER_STORE_PORT
 dealer.test             smtp:[127.0.0.1]:$DEALER_MX_PORT
 bounce.dealer.test      smtp:[127.0.0.1]:$DEALER_MX_PORT
 CF
 }
 
 stack_start() {
-    local dir=$1 milter=$2 postfix=$3
+    local dir=$1 milter=$2 postfix=$3 wiring=$4
     if [ "$postfix" = yes ]; then
         [ "$(id -u)" = 0 ] || die "Postfix instances need root (or use --no-postfix)"
         command -v postfix >/dev/null || die "postfix not found (run contrib/install-deps.sh)"
@@ -212,9 +267,9 @@ stack_start() {
             die "user postfix cannot reach $dir: every directory above it must be searchable (chmod o+x)"
     fi
     # shellcheck disable=SC2207
-    local ports=($(free_ports 5))
+    local ports=($(free_ports 6))
     REDIS_PORT=${ports[0]} DNS_PORT=${ports[1]} DEALER_SUBMIT_PORT=${ports[2]}
-    DEALER_MX_PORT=${ports[3]} CUSTOMER_MX_PORT=${ports[4]}
+    DEALER_MX_PORT=${ports[3]} CUSTOMER_MX_PORT=${ports[4]} CUSTOMER_STORE_PORT=${ports[5]}
 
     cat > "$dir/stack.env" <<ENV
 STACK_DIR=$dir
@@ -224,6 +279,7 @@ DNS_PORT=$DNS_PORT
 DEALER_SUBMIT_PORT=$DEALER_SUBMIT_PORT
 DEALER_MX_PORT=$DEALER_MX_PORT
 CUSTOMER_MX_PORT=$CUSTOMER_MX_PORT
+CUSTOMER_STORE_PORT=$CUSTOMER_STORE_PORT
 DEALER_CONF=$dir/dealer/etc
 DEALER_MAIL=$dir/dealer/mail
 DEALER_LOG=$dir/dealer/log/maillog
@@ -231,6 +287,7 @@ CUSTOMER_CONF=$dir/customer/etc
 CUSTOMER_MAIL=$dir/customer/mail
 CUSTOMER_LOG=$dir/customer/log/maillog
 MILTER_SOCKET=$milter
+BOUNCE_WIRING=$wiring
 ENV
 
     # Redis: no persistence, loopback only, plus a private unix socket.
@@ -249,7 +306,7 @@ ENV
     echo $! > "$dir/dns/testns.pid"
 
     if [ "$postfix" = yes ]; then
-        write_dealer "$dir" "$milter"
+        write_dealer "$dir" "$milter" "$wiring"
         write_customer "$dir"
         # "postfix check" makes the queue directories (2-3 s each the first time).
         postfix -c "$dir/dealer/etc" check > "$dir/dealer/check.log" 2>&1 &
@@ -275,7 +332,7 @@ ENV
     [ "$i" -lt 100 ] || die "the DNS test server did not answer"
     sed -n 's/^forked pid: //p' "$dir/dns/testns.log" >> "$dir/dns/testns.pid"
     if [ "$postfix" = yes ]; then
-        for port in "$DEALER_SUBMIT_PORT" "$DEALER_MX_PORT" "$CUSTOMER_MX_PORT"; do
+        for port in "$DEALER_SUBMIT_PORT" "$DEALER_MX_PORT" "$CUSTOMER_MX_PORT" "$CUSTOMER_STORE_PORT"; do
             wait_port "$port" 10 || die "Postfix does not listen on $port"
         done
     fi
@@ -327,18 +384,42 @@ stack_status() {
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then echo "dns: running ($pid)"; else echo "dns: stopped"; fi
 }
 
+# stack_wiring DIR MODE: rewrite the dealer's configuration, reload it
+stack_wiring() {
+    local dir=$1 wiring=$2
+    [ -e "$dir/stack.env" ] || die "no stack in $dir"
+    # shellcheck disable=SC1091
+    . "$dir/stack.env"
+    [ -f "$dir/dealer/etc/main.cf" ] || die "the stack in $dir has no Postfix"
+    write_dealer "$dir" "$MILTER_SOCKET" "$wiring"
+    sed -i "s/^BOUNCE_WIRING=.*/BOUNCE_WIRING=$wiring/" "$dir/stack.env"
+    postfix -c "$dir/dealer/etc" reload >/dev/null 2>&1 || die "dealer postfix did not reload"
+    echo "stack: dealer bounces wired: $wiring"
+}
+
+check_wiring() {
+    case "$1" in local|internal|smtp) ;; *) die "--bounce-wiring: local, internal or smtp, not '$1'" ;; esac
+}
+
 case "${1:-}" in
 start)
-    [ $# -ge 2 ] || die "usage: stack.sh start DIR [--milter SOCKET | --no-postfix]"
-    dir=$2; milter=""; postfix=yes
-    case "${3:-}" in
-    --milter) milter=${4:?--milter needs a socket path} ;;
-    --no-postfix) postfix=no ;;
-    "") ;;
-    *) die "unknown option $3" ;;
-    esac
+    [ $# -ge 2 ] || die "usage: stack.sh start DIR [--milter SOCKET] [--bounce-wiring MODE] | --no-postfix"
+    dir=$2; milter=""; postfix=yes; wiring=local
+    shift 2
+    while [ $# -gt 0 ]; do
+        case "$1" in
+        --milter) milter=${2:?--milter needs a socket path}; shift 2 ;;
+        --bounce-wiring) wiring=${2:?--bounce-wiring needs local, internal or smtp}; check_wiring "$wiring"; shift 2 ;;
+        --no-postfix) postfix=no; shift ;;
+        *) die "unknown option $1" ;;
+        esac
+    done
     case "$dir" in /*) ;; *) die "DIR must be an absolute path (postfix -c needs one)";; esac
-    stack_start "$dir" "$milter" "$postfix" ;;
+    stack_start "$dir" "$milter" "$postfix" "$wiring" ;;
+wiring)
+    [ $# -eq 3 ] || die "usage: stack.sh wiring DIR local|internal|smtp"
+    check_wiring "$3"
+    stack_wiring "$2" "$3" ;;
 stop)
     [ $# -eq 2 ] || die "usage: stack.sh stop DIR"
     stack_stop "$2" ;;
@@ -346,5 +427,5 @@ status)
     [ $# -eq 2 ] || die "usage: stack.sh status DIR"
     stack_status "$2" ;;
 *)
-    die "usage: stack.sh start|stop|status DIR" ;;
+    die "usage: stack.sh start|wiring|stop|status DIR" ;;
 esac

@@ -1,0 +1,94 @@
+#ifndef LIVEADDR_REASON_INT_H
+#define LIVEADDR_REASON_INT_H
+
+/*++
+ * NAME
+ *	reason_int 3h
+ * SUMMARY
+ *	the reason classifier's tables (reason_table.c), for reason.c only
+ * DESCRIPTION
+ *	REASON_PHRASE: one way MTAs word one reason, in the normalised form
+ *	reason.c matches against (lower-case ASCII, Cyrillic lower-cased,
+ *	one space for any run of white space, typographic quotes as ASCII).
+ *	A phrase is a literal; "*" in it stands for at most
+ *	REASON_GAP_MAX bytes of anything, "^" at its start anchors it at
+ *	the start of the text.  The table is in priority order: the first
+ *	row that matches names the reason.
+ *
+ *	REASON_STATUS: what an RFC 3463 status says, class 0 for "either
+ *	4 or 5", detail -1 for "any detail of this subject", or a range of
+ *	details (providers' own codes, such as Microsoft's 5.7.606-649).
+ *	The first matching row counts.
+ *--*/
+
+#include <stddef.h>
+
+#define REASON_GAP_MAX	80		/* what "*" in a phrase may span */
+
+/* Phrase strength: how a phrase weighs against a status code. */
+#define REASON_FIRM	0		/* wins over any status */
+#define REASON_WEAK	1		/* a decisive status wins over it */
+#define REASON_SURE	2		/* firm, and a "user unknown" that
+					 * needs no corroboration: the
+					 * reporting system's own directory
+					 * lookup said so */
+
+typedef struct {
+    const char *reason;
+    const char *phrase;
+    int     strength;			/* REASON_FIRM, _WEAK, _SURE */
+    const char *status;			/* only with this status prefix; NULL */
+} REASON_PHRASE;
+
+/* Status strength: how a status weighs against a phrase. */
+#define REASON_HINT	0		/* any phrase wins over it */
+#define REASON_DECISIVE	1		/* wins over weak phrases */
+#define REASON_EXISTS	2		/* the mailbox exists (x.2.x): a hint
+					 * that wins over a phrase naming a
+					 * hard reason */
+
+typedef struct {
+    int     cls;			/* 4, 5; 0 either */
+    int     subject;
+    int     detail;			/* -1 any */
+    int     detail_last;		/* a range detail..detail_last; 0 none */
+    const char *reason;
+    int     strength;			/* REASON_HINT, _DECISIVE, _EXISTS */
+} REASON_STATUS;
+
+typedef struct {
+    int     code;			/* 550; a multiple of 100: the class */
+    const char *reason;
+} REASON_REPLY;
+
+/*
+ * The SMTP stage a text says the reply answered ("in reply to RCPT TO
+ * command", "after MAIL FROM:").  What a refusal with no known phrase
+ * means depends on it: at the connection or HELO, the sending host is
+ * blocked; at MAIL FROM, the sender is rejected; and a "user unknown" to
+ * DATA (the recipient was accepted before) is a filter.
+ */
+typedef enum {
+    REASON_STAGE_NONE = 0,
+    REASON_STAGE_CONN,
+    REASON_STAGE_HELO,
+    REASON_STAGE_MAIL,
+    REASON_STAGE_RCPT,
+    REASON_STAGE_DATA,
+} REASON_STAGE;
+
+typedef struct {
+    REASON_STAGE stage;
+    const char *phrase;
+} REASON_STAGE_PHRASE;
+
+extern const REASON_PHRASE reason_phrases[];
+extern const size_t reason_phrase_count;
+extern const REASON_STATUS reason_statuses[];
+extern const size_t reason_status_count;
+extern const REASON_REPLY reason_replies[];
+extern const size_t reason_reply_count;
+extern const REASON_STAGE_PHRASE reason_stages[];
+extern const size_t reason_stage_count;
+
+#endif

@@ -1,0 +1,129 @@
+#ifndef LIVEADDR_REPORT_INT_H
+#define LIVEADDR_REPORT_INT_H
+
+/*++
+ * NAME
+ *	report_int 3h
+ * SUMMARY
+ *	what the report readers share (not for callers of report.h)
+ * SYNOPSIS
+ *	#include "report_int.h"
+ * DESCRIPTION
+ *	report_parse() (report.c) normalises the line endings, lets
+ *	report_mime_collect() (report_mime.c) cut the message into the
+ *	pieces below, and hands them to the readers: report_arf_read(),
+ *	report_dsn_read(), report_text_read() and report_auto_detect().
+ *	Every piece is a capped buffer of UTF-8 text with LF line ends,
+ *	so that no reader ever sees more than REPORT_PIECE_MAX bytes: the
+ *	cost of reading them is bounded whatever the message's size.
+ *--*/
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "report.h"
+
+#define REPORT_PIECE_MAX	(64 * 1024)	/* text kept of one kind */
+#define REPORT_INPUT_MAX	(32 * 1024 * 1024)	/* bytes read of a message */
+#define REPORT_DEPTH_MAX	6	/* nested MIME levels walked */
+#define REPORT_PARTS_MAX	200	/* MIME parts looked at */
+#define REPORT_LINE_MAX		1024	/* bytes of a line matched against phrases */
+#define REPORT_HDR_MAX		512	/* a header value kept */
+#define REPORT_INNER_MAX	(256 * 1024)	/* an attached report kept */
+
+/*
+ * A capped, growing text buffer: appends beyond max are dropped and
+ * remembered in cut.  data is always NUL-terminated when non-NULL.
+ */
+typedef struct {
+    char   *data;
+    size_t  len;
+    size_t  cap;
+    size_t  max;
+    bool    cut;			/* something was dropped */
+    bool    nomem;			/* an allocation failed */
+} RBUF;
+
+/*
+ * The pieces of one message.  Header values are unfolded and decoded
+ * (RFC 2047) to UTF-8 by GMime.
+ */
+typedef struct {
+    REPORT *report;
+    bool    nomem;
+    int     depth;			/* 1: an attached report */
+    /* the message's own headers */
+    char    subject[REPORT_HDR_MAX];
+    char    from_raw[REPORT_HDR_MAX];	/* From: as written */
+    char    to[ADDR_ADDRESS_MAX + 1];	/* To:, first address */
+    char    content_type[64];		/* "multipart/report", lower case */
+    char    report_type[64];		/* its report-type, lower case */
+    char    auto_submitted[64];		/* Auto-Submitted:, lower case */
+    char    precedence[64];		/* Precedence:, lower case */
+    char    failed[REPORT_HDR_MAX];	/* X-Failed-Recipients: */
+    char    in_reply_to[REPORT_HDR_MAX];
+    char    orig_from[ADDR_ADDRESS_MAX + 1];	/* the original's From: */
+    char    orig_sender[ADDR_ADDRESS_MAX + 1];	/* its Return-Path: */
+    bool    auto_header;		/* X-Autoreply: and the like */
+    bool    list_header;		/* List-Id:, List-Unsubscribe: */
+    bool    ses_json;			/* an Amazon SES/SNS JSON notice */
+    RBUF    head;			/* the message's raw header block */
+    RBUF    text;			/* its text parts, notification first */
+    RBUF    dsn;			/* message/delivery-status parts */
+    RBUF    arf;			/* message/feedback-report parts */
+    RBUF    orig;			/* the original message's headers */
+    RBUF    inner;			/* an attached message that is a report */
+    int     nparts;
+} REPORT_CTX;
+
+/* report_util.c */
+extern void rbuf_init(RBUF *, size_t max);
+extern void rbuf_free(RBUF *);
+extern void rbuf_append(RBUF *, const char *, size_t);
+extern void rbuf_puts(RBUF *, const char *);
+extern const char *report_addr_find(const char *, size_t, size_t *alen);
+extern const char *report_addr_scan(const char *, size_t, size_t *alen, bool need_dot);
+extern bool report_addr_copy(char *dst, size_t dstlen, const char *, size_t);
+extern void report_fold(char *dst, size_t dstlen, const char *, size_t);
+extern void report_append_text(char *dst, size_t dstlen, const char *, size_t);
+extern size_t report_lower(char *dst, size_t dstlen, const char *, size_t);
+extern size_t report_lower_utf8(char *dst, size_t dstlen, const char *, size_t);
+extern bool report_status_find(const char *, char *status, size_t statuslen);
+extern int report_reply_find(const char *);
+extern const char *report_command_find(const char *);
+extern const char *report_field_value(const char *line, size_t len, const char *name,
+				              size_t *vlen);
+extern const char *report_field_find(const char *text, size_t len, const char *name,
+				             size_t *vlen);
+extern const char *report_header_get(const char *block, size_t len, const char *name,
+				             size_t *vlen);
+
+/* report.c */
+extern REPORT_RCPT *report_rcpt_add(REPORT_CTX *, const char *addr, size_t len);
+extern REPORT_RCPT *report_rcpt_find(REPORT_CTX *, const char *addr);
+extern bool report_rcpt_ignored(REPORT_CTX *, const char *addr);
+extern void report_orig_senders(REPORT_CTX *);
+
+/* report_mime.c */
+extern void report_mime_collect(REPORT_CTX *, const char *msg, size_t len);
+
+/* report_dsn.c */
+extern int report_dsn_read(REPORT_CTX *, const char *text, size_t len);
+
+/* report_json.c */
+extern bool report_json_read(REPORT_CTX *);
+
+/* report_arf.c */
+extern bool report_arf_read(REPORT_CTX *);
+
+/* report_auto.c */
+extern bool report_auto_detect(REPORT_CTX *);
+extern bool report_bounce_like(REPORT_CTX *);
+
+/* report_text.c */
+#define REPORT_TEXT_FILL	0	/* fill known recipients' diagnostics */
+#define REPORT_TEXT_ADD		1	/* add the recipients the text names */
+#define REPORT_TEXT_FALLBACK	2	/* and else the original's To: */
+extern int report_text_read(REPORT_CTX *, int mode);
+
+#endif

@@ -1,0 +1,197 @@
+/*++
+ * NAME
+ *	report_pat 3
+ * SUMMARY
+ *	the phrase tables of the report readers
+ * SYNOPSIS
+ *	#include "report_pat.h"
+ *
+ *	int	report_pat_match(const char *lower, const char *const *table)
+ * DESCRIPTION
+ *	The readers recognise messages and the parts of a bounce's text by
+ *	phrases: these tables, not code.  Each table is a NULL-terminated
+ *	list of lower-case UTF-8 phrases; report_pat_match() returns the
+ *	index of the first phrase found anywhere in lower (text already
+ *	lower-cased with report_lower_utf8()), or -1.  Lines given to it are
+ *	at most REPORT_LINE_MAX bytes, so a match costs a bounded time.
+ *
+ *	The phrases are the generic wordings of MTAs and providers (as seen
+ *	in Postfix, Sendmail, Exim, qmail, Exchange, Gmail, Yahoo, Mail.ru,
+ *	Yandex and others), never a host name or an address: a new
+ *	provider's bounce is read when it words things in a usual way.
+ *--*/
+
+#include "config.h"
+
+#include <string.h>
+
+#include "report_pat.h"
+
+/* Subjects of delivery reports (bounces and delay warnings). */
+const char *const report_pat_bounce_subject[] = {
+    "undeliver", "undelivered", "delivery status notification", "delivery failure",
+    "failure notice", "returned mail", "mail delivery failed", "delivery notification",
+    "nondeliverable", "non-deliverable", "not delivered", "could not be delivered",
+    "delivery has failed", "mail system error", "returned to sender", "delivery failed",
+    "delivery problem", "mail failure", "delivery report", "delayed mail",
+    "delivery delayed", "message delayed", "warning: could not send",
+    "non remis", "unzustellbar", "nicht zustellbar", "no se puede entregar",
+    "error sending message", "mail could not be delivered", "bounce notification",
+    "email bounce", "delivery error", "returned message", "rejected message",
+    "mail status report", "could not send message", "delivery final failure",
+    "message you sent", "permanent failure", "недоставлен", "не доставлен",
+    "не может быть доставлено", "не удалось доставить", "ошибка доставки",
+    "возвращенное сообщение", "mail failure",
+    NULL,
+};
+
+/* Local parts and names of the senders of delivery reports. */
+const char *const report_pat_bounce_from[] = {
+    "mailer-daemon", "mailer_daemon", "mailerdaemon", "mail-daemon", "postmaster@",
+    "post_master@", "post-master@",
+    "mail delivery", "mail administrator", "mail-router", "mail_daemon",
+    "internet mail delivery", "system administrator", "<>",
+    NULL,
+};
+
+/* The wording of a delivery report's text. */
+const char *const report_pat_bounce_text[] = {
+    "could not be delivered", "couldn't be delivered", "was not delivered",
+    "wasn't able to deliver", "was unable to deliver", "were unable to deliver",
+    "unable to deliver", "delivery to the following recipient",
+    "following address(es) failed", "following addresses had permanent",
+    "permanent error", "permanent fatal error", "undeliverable",
+    "delivery has failed", "error delivering", "did not reach the following",
+    "could not be reached", "delivery failed", "not be delivered", "failed permanently",
+    "message could not", "delivery of your message", "your message to",
+    "message was rejected", "has been rejected", "could not deliver", "cannot be delivered",
+    "delivery status notification", "delivery problems", "transcript of session",
+    "returned to sender", "were rejected", "was rejected", "is undeliverable",
+    "ошибка доставки", "не может быть доставлено", "не было доставлено",
+    "не удалось доставить", "не доставлено",
+    NULL,
+};
+
+/* A delay warning: the letter is still queued. */
+const char *const report_pat_delay[] = {
+    "will continue trying", "will keep trying", "will retry", "has been delayed",
+    "delivery delayed", "not yet been delivered", "still trying", "delayed mail",
+    "warning: message", "message delayed", "delivery is delayed", "temporarily deferred",
+    "no action is required on your part", "this is only a warning",
+    "is a warning message only", "will be retried",
+    NULL,
+};
+
+/*
+ * A line that starts the copy of the original message.  The line must
+ * also start with a run of "-", "=", "*" or "_" unless it is a phrase
+ * of report_pat_orig_line.
+ */
+const char *const report_pat_orig_marked[] = {
+    "original message", "copy of the message", "copy of your message",
+    "unsent message", "returned message", "message follows", "headers follow",
+    "message header", "rfc822", "original mail", "undelivered message",
+    "below this line", "header of the original", "message text",
+    "original e-mail", "original email", "исходное сообщение", "оригинальное сообщение",
+    "заголовки", "message returned",
+    NULL,
+};
+
+const char *const report_pat_orig_line[] = {
+    "message headers follow", "below this line is a copy", "original message headers",
+    "original message follows",
+    "headers of the original message", "original message header",
+    "this is a copy of the message", "the header of the original",
+    "the original message headers", "unsent message follows",
+    "here is a copy of the first part", "--- original message",
+    NULL,
+};
+
+/* Headers that betray the start of a quoted original message. */
+const char *const report_pat_orig_header[] = {
+    "received: from", "received: by", "return-path:", "dkim-signature:",
+    "x-received:", "arc-seal:", "message-id:", "mime-version:", "x-google-dkim-signature:",
+    "authentication-results:", "received-spf:",
+    NULL,
+};
+
+/*
+ * Phrases after which a line names a failed recipient: "... could not
+ * be delivered to <addr>".  The address must follow the phrase on the
+ * same line.
+ */
+const char *const report_pat_rcpt_phrase[] = {
+    "delivering your mail to", "deliver your message to", "delivered to",
+    "deliver to", "delivery to", "your message to", "your mail to", "message to",
+    "mail to", "recipient:", "recipients:", "recipient address:", "recipient address",
+    "failed recipient", "original recipient", "final recipient", "rcpt to:", "rcpt to",
+    "address:", "addressee:", "the following address", "the following recipient",
+    "for recipient", "intended for", "addressed to", "sent to", "to address",
+    "user ", "mailbox ", "account ", "адресат", "получател", "по адресу", "адрес",
+    NULL,
+};
+
+/* Lines of prose that are not the MTA's reason (skipped in diagnostics). */
+const char *const report_pat_boiler[] = {
+    "this is the mail system at", "this message was created automatically",
+    "i'm sorry to have to inform you", "for further assistance",
+    "if you do so, please include", "delete your own text", "the mail system",
+    "this is the qmail-send program", "it's attached below", "please send mail to",
+    "do not reply", "please do not reply", "отвечать на него не нужно",
+    "рекомендуем вам проверить", "this is an automatically generated",
+    "a message that you sent could not be delivered",
+    NULL,
+};
+
+/* Subjects of auto-replies (English, Russian and a few others). */
+const char *const report_pat_auto_subject[] = {
+    "out of office", "out of the office", "auto:", "automatic reply", "autoreply",
+    "auto-reply", "auto reply", "autoresponse", "auto-response", "auto response",
+    "automated response", "automatic response", "away from", "on vacation",
+    "vacation", "i am away", "i'm away", "i am out", "on leave", "on holiday",
+    "absence", "абсенс", "автоответ", "автоматический ответ", "я в отпуске",
+    "в отпуске", "нахожусь в отпуске", "вне офиса", "отсутствую", "не в офисе",
+    "автоматическое уведомление об отсутствии", "réponse automatique", "absent",
+    "abwesenheit", "automatische antwort", "respuesta automática",
+    "fuera de la oficina", "risposta automatica", "fuori ufficio", "afwezig",
+    NULL,
+};
+
+/* Subjects of complaints that do not use RFC 5965 (with the message attached). */
+const char *const report_pat_complaint_subject[] = {
+    "complaint about message", "abuse report", "spam report", "spam complaint",
+    "feedback loop", "fbl report", "complaint report", "жалоба на", "жалоба пользователя",
+    NULL,
+};
+
+/*
+ * Which SMTP command a reply answered, by the MTA's wording; the first
+ * entry found wins, so the explicit ones come first.
+ */
+const REPORT_PAT_CMD report_pat_command[] = {
+    {"in reply to rcpt to", "RCPT"}, {"in reply to mail from", "MAIL"},
+    {"in reply to end of data", "DATA"}, {"in reply to data", "DATA"},
+    {"in reply to ehlo", "EHLO"}, {"in reply to helo", "HELO"},
+    {"in reply to message", "DATA"},
+    {"after rcpt to", "RCPT"}, {"after mail from", "MAIL"}, {"after end of data", "DATA"},
+    {"after data", "DATA"}, {"after ehlo", "EHLO"}, {"after helo", "HELO"},
+    {"after initial connection", "CONN"}, {"after pipelined rcpt to", "RCPT"},
+    {"after pipelined mail from", "MAIL"}, {"after pipelined data", "DATA"},
+    {"final data", "DATA"}, {"smtp:rcpt", "RCPT"}, {"smtp:data", "DATA"}, {"smtp:mail", "MAIL"},
+    {"rcpt to response", "RCPT"}, {"rcpt to command", "RCPT"}, {"mail from command", "MAIL"},
+    {"does not like recipient", "RCPT"}, {"during greeting", "CONN"},
+    {"failed after i sent the message", "DATA"}, {"for text command", "DATA"},
+    {">>> rcpt to", "RCPT"}, {">>> data", "DATA"}, {">>> mail from", "MAIL"},
+    {">>> ehlo", "EHLO"}, {">>> helo", "HELO"},
+    {NULL, NULL},
+};
+
+/* report_pat_match - the first phrase of table in lower, or -1 */
+
+int     report_pat_match(const char *lower, const char *const *table)
+{
+    for (int i = 0; table[i]; i++)
+	if (strstr(lower, table[i]) != NULL)
+	    return (i);
+    return (-1);
+}

@@ -1,0 +1,463 @@
+/*++
+ * NAME
+ *	report_util 3
+ * SUMMARY
+ *	small text tools of the report readers
+ * SYNOPSIS
+ *	#include "report_int.h"
+#include "report_pat.h"
+ *
+ *	void	rbuf_init(RBUF *b, size_t max)
+ *	void	rbuf_append(RBUF *b, const char *s, size_t len)
+ *	void	rbuf_puts(RBUF *b, const char *s)
+ *	void	rbuf_free(RBUF *b)
+ *
+ *	const char *report_addr_find(const char *s, size_t len, size_t *alen)
+ *	const char *report_addr_scan(const char *s, size_t len, size_t *alen,
+ *				bool need_dot)
+ *	bool	report_addr_copy(char *dst, size_t dstlen, const char *s, size_t len)
+ *	void	report_fold(char *dst, size_t dstlen, const char *s, size_t len)
+ *	void	report_append_text(char *dst, size_t dstlen, const char *s, size_t len)
+ *	size_t	report_lower(char *dst, size_t dstlen, const char *s, size_t len)
+ *	size_t	report_lower_utf8(char *dst, size_t dstlen, const char *s, size_t len)
+ *	bool	report_status_find(const char *text, char *status, size_t len)
+ *	int	report_reply_find(const char *text)
+ *	const char *report_command_find(const char *text)
+ *	const char *report_field_value(const char *line, size_t len,
+ *				const char *name, size_t *vlen)
+ *	const char *report_header_get(const char *block, size_t len,
+ *				const char *name, size_t *vlen)
+ *	const char *report_field_find(const char *text, size_t len,
+ *				const char *name, size_t *vlen)
+ * DESCRIPTION
+ *	An RBUF is a growing buffer with a ceiling: rbuf_append() keeps
+ *	at most max bytes and sets cut when it drops some, nomem when an
+ *	allocation failed.  rbuf_free() frees the data; the RBUF itself is
+ *	the caller's.
+ *
+ *	report_addr_find() finds the first thing that looks like an
+ *	address (local@domain.tld) in len bytes of text and returns its
+ *	start and length, or NULL.  Each byte is looked at a bounded
+ *	number of times: local parts and domains cannot contain "@", so
+ *	the scans to either side of two "@" never overlap.
+ *	report_addr_scan() is the same, and also takes a domain without a
+ *	dot when need_dot is false (DSN fields name local hosts so).
+ *	report_addr_copy() copies one, in lower case; false when it does
+ *	not fit.
+ *
+ *	report_fold() copies text as one line: each run of white space
+ *	becomes one space, the ends are trimmed, and a cut never splits a
+ *	UTF-8 character.  report_append_text() does that after what dst
+ *	holds, with a space between.  report_lower() copies ASCII in
+ *	lower case, NUL-terminated, and returns the length;
+ *	report_lower_utf8() lower-cases Cyrillic letters too, and turns
+ *	tabs and NULs into spaces (for phrase matching).
+ *
+ *	report_status_find() finds the first RFC 3463 status (2.0.0 to
+ *	5.999.999) in text; report_reply_find() the first SMTP reply code
+ *	(a word of three digits, 200 to 559), or 0.  report_command_find()
+ *	names the SMTP command a reply answered ("RCPT", ...) when the text
+ *	says ("in reply to RCPT TO command", "after end of data", ...), or
+ *	returns NULL.
+ *
+ *	report_field_value() returns the value of a "Name: value" line
+ *	when its name is name (any case), trimmed, or NULL.
+ *	report_header_get() finds the first header name in a header block
+ *	and returns its value with its continuation lines (not unfolded).
+ *	report_field_find() finds the first line "name: value" anywhere in
+ *	text (empty lines do not stop it) and returns its value, one line.
+ *--*/
+
+#include "config.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "report_int.h"
+#include "report_pat.h"
+
+/* rbuf_init - an empty buffer that keeps at most max bytes */
+
+void    rbuf_init(RBUF *b, size_t max)
+{
+    memset(b, 0, sizeof(*b));
+    b->max = max;
+}
+
+/* rbuf_free - release the data */
+
+void    rbuf_free(RBUF *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+/* rbuf_append - append up to the ceiling */
+
+void    rbuf_append(RBUF *b, const char *s, size_t len)
+{
+    if (len > b->max - b->len) {
+	len = b->max - b->len;
+	b->cut = true;
+    }
+    if (len == 0 || b->nomem)
+	return;
+    if (b->len + len + 1 > b->cap) {
+	size_t  cap = b->cap ? b->cap : 1024;
+	char   *data;
+
+	while (cap < b->len + len + 1)
+	    cap *= 2;
+	if ((data = realloc(b->data, cap)) == NULL) {
+	    b->nomem = true;
+	    return;
+	}
+	b->data = data;
+	b->cap = cap;
+    }
+    memcpy(b->data + b->len, s, len);
+    b->len += len;
+    b->data[b->len] = 0;
+}
+
+void    rbuf_puts(RBUF *b, const char *s)
+{
+    rbuf_append(b, s, strlen(s));
+}
+
+/* Characters of a local part (RFC 5322 atext, dots, UTF-8) and a domain. */
+
+static bool local_char(unsigned char c)
+{
+    return (isalnum(c) || c >= 0x80 || (c && strchr("!#$%&'*+-/=?^_`{|}~.", c)));
+}
+
+static bool domain_char(unsigned char c)
+{
+    return (isalnum(c) || c >= 0x80 || c == '-' || c == '.' || c == '_');
+}
+
+/* report_addr_find - the first address in text */
+
+const char *report_addr_find(const char *s, size_t len, size_t *alen)
+{
+    return (report_addr_scan(s, len, alen, true));
+}
+
+/* report_addr_scan - the first address; need_dot: the domain has a dot */
+
+const char *report_addr_scan(const char *s, size_t len, size_t *alen, bool need_dot)
+{
+    const unsigned char *u = (const unsigned char *) s;
+
+    for (size_t at = 0; at < len; at++) {
+	size_t  l, r, dots = 0;
+	bool    ascii;
+
+	if (u[at] != '@')
+	    continue;
+	for (l = at; l > 0 && local_char(u[l - 1]); l--)
+	     /* void */ ;
+	while (l < at && (u[l] == '.' || u[l] == '\'' || u[l] == '/'))
+	    l++;				/* 'addr' and paths */
+	if (l == at)
+	    continue;
+	if (at + 1 < len && u[at + 1] == '[') {
+	    /* an address literal */
+	    for (r = at + 2; r < len && r - at < 64 && (isxdigit(u[r]) || u[r] == '.'
+						       || u[r] == ':'); r++)
+		 /* void */ ;
+	    if (r < len && u[r] == ']' && r > at + 2) {
+		*alen = r + 1 - l;
+		return (s + l);
+	    }
+	    continue;
+	}
+	/* a label that starts in ASCII ends there: "example.jp" in "example.jpさま" */
+	ascii = at + 1 < len && u[at + 1] < 0x80;
+	for (r = at + 1; r < len && domain_char(u[r]); r++) {
+	    if (u[r] == '.') {
+		dots++;
+		ascii = r + 1 < len && u[r + 1] < 0x80;
+	    } else if (u[r] >= 0x80 && ascii)
+		break;
+	}
+	while (r > at + 1 && (u[r - 1] == '.' || u[r - 1] == '-'))
+	    if (u[--r] == '.')
+		dots--;
+	if ((need_dot && dots == 0) || r == at + 1 || u[at + 1] == '.' || u[at + 1] == '-')
+	    continue;
+	*alen = r - l;
+	return (s + l);
+    }
+    *alen = 0;
+    return (NULL);
+}
+
+/* report_addr_copy - an address in lower case */
+
+bool    report_addr_copy(char *dst, size_t dstlen, const char *s, size_t len)
+{
+    if (len == 0 || len >= dstlen) {
+	*dst = 0;
+	return (false);
+    }
+    for (size_t i = 0; i < len; i++)
+	dst[i] = (char) tolower((unsigned char) s[i]);
+    dst[len] = 0;
+    return (true);
+}
+
+/* utf8_cut - the longest prefix of n bytes that ends on a character */
+
+static size_t utf8_cut(const char *s, size_t n)
+{
+    size_t  i = n;
+
+    while (i > 0 && ((unsigned char) s[i - 1] & 0xC0) == 0x80 && n - i < 3)
+	i--;
+    if (i > 0 && (unsigned char) s[i - 1] >= 0xC0) {
+	unsigned char c = (unsigned char) s[i - 1];
+	size_t  need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+
+	if (n - (i - 1) < need)
+	    return (i - 1);
+    }
+    return (n);
+}
+
+/* report_fold - one line, white space folded */
+
+void    report_fold(char *dst, size_t dstlen, const char *s, size_t len)
+{
+    size_t  n = 0;
+    bool    space = false;
+
+    if (dstlen == 0)
+	return;
+    for (size_t i = 0; i < len && n + 1 < dstlen; i++) {
+	unsigned char c = (unsigned char) s[i];
+
+	if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
+	    || c == 0) {
+	    space = n > 0;
+	    continue;
+	}
+	if (space) {
+	    if (n + 2 >= dstlen)
+		break;
+	    dst[n++] = ' ';
+	    space = false;
+	}
+	dst[n++] = (char) c;
+    }
+    n = utf8_cut(dst, n);
+    dst[n] = 0;
+}
+
+/* report_append_text - folded text after what dst holds */
+
+void    report_append_text(char *dst, size_t dstlen, const char *s, size_t len)
+{
+    size_t  have = strlen(dst);
+
+    if (have + 2 >= dstlen)
+	return;
+    if (have > 0)
+	dst[have++] = ' ';
+    report_fold(dst + have, dstlen - have, s, len);
+    if (dst[have] == 0 && have > 0)
+	dst[have - 1] = 0;
+}
+
+/* report_lower - ASCII lower case copy */
+
+size_t  report_lower(char *dst, size_t dstlen, const char *s, size_t len)
+{
+    size_t  n = len < dstlen - 1 ? len : dstlen - 1;
+
+    for (size_t i = 0; i < n; i++)
+	dst[i] = (char) tolower((unsigned char) s[i]);
+    dst[n] = 0;
+    return (n);
+}
+
+/* report_lower_utf8 - lower case copy, ASCII and Cyrillic */
+
+size_t  report_lower_utf8(char *dst, size_t dstlen, const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *) s;
+    size_t  n = 0, i = 0;
+
+    while (i < len && n + 1 < dstlen) {
+	unsigned char c = u[i];
+
+	if (c == 0xD0 && i + 1 < len && n + 2 < dstlen) {
+	    unsigned char d = u[i + 1];
+
+	    if (d >= 0x90 && d <= 0x9F) {	/* А-П -> а-п */
+		dst[n++] = (char) 0xD0;
+		dst[n++] = (char) (d + 0x20);
+	    } else if (d >= 0xA0 && d <= 0xAF) {	/* Р-Я -> р-я */
+		dst[n++] = (char) 0xD1;
+		dst[n++] = (char) (d - 0x20);
+	    } else if (d == 0x81) {		/* Ё -> ё */
+		dst[n++] = (char) 0xD1;
+		dst[n++] = (char) 0x91;
+	    } else {
+		dst[n++] = (char) c;
+		dst[n++] = (char) d;
+	    }
+	    i += 2;
+	    continue;
+	}
+	dst[n++] = (char) (c == '\t' || c == 0 ? ' ' : tolower(c));
+	i++;
+    }
+    dst[n] = 0;
+    return (n);
+}
+
+/* report_status_find - the first RFC 3463 status in text */
+
+bool    report_status_find(const char *text, char *status, size_t statuslen)
+{
+    const unsigned char *u = (const unsigned char *) text;
+
+    for (size_t i = 0; u[i]; i++) {
+	size_t  j = i + 2, d2 = 0, d3 = 0;
+
+	if ((u[i] != '2' && u[i] != '4' && u[i] != '5') || u[i + 1] != '.')
+	    continue;
+	if (i > 0 && (isalnum(u[i - 1]) || u[i - 1] == '.'))
+	    continue;
+	while (isdigit(u[j]) && d2 < 4)
+	    j++, d2++;
+	if (d2 == 0 || d2 > 3 || u[j] != '.')
+	    continue;
+	j++;
+	while (isdigit(u[j]) && d3 < 4)
+	    j++, d3++;
+	if (d3 == 0 || d3 > 3 || isalnum(u[j]) || (u[j] == '.' && isdigit(u[j + 1])))
+	    continue;
+	if (j - i >= statuslen)
+	    return (false);
+	memcpy(status, text + i, j - i);
+	status[j - i] = 0;
+	return (true);
+    }
+    return (false);
+}
+
+/* report_reply_find - the first SMTP reply code in text */
+
+int     report_reply_find(const char *text)
+{
+    const unsigned char *u = (const unsigned char *) text;
+
+    for (size_t i = 0; u[i]; i++) {
+	if (u[i] != '2' && u[i] != '4' && u[i] != '5')
+	    continue;
+	if (i > 0 && !strchr(" \t:<([#'\"=", u[i - 1]))
+	    continue;
+	if (!isdigit(u[i + 1]) || !isdigit(u[i + 2]) || u[i + 1] > '5')
+	    continue;
+	if (u[i + 3] && u[i + 3] != ' ' && u[i + 3] != '-' && u[i + 3] != '\t'
+	    && u[i + 3] != '\'' && u[i + 3] != '"' && u[i + 3] != ')')
+	    continue;
+	if (u[i + 3] == '-' && !isalnum(u[i + 4]) && u[i + 4] != ' ')
+	    continue;
+	return ((u[i] - '0') * 100 + (u[i + 1] - '0') * 10 + (u[i + 2] - '0'));
+    }
+    return (0);
+}
+
+/* report_field_value - the value of "Name: value", or NULL */
+
+const char *report_field_value(const char *line, size_t len, const char *name,
+			               size_t *vlen)
+{
+    size_t  n = strlen(name), i, e;
+
+    if (len <= n || strncasecmp(line, name, n) != 0)
+	return (NULL);
+    for (i = n; i < len && (line[i] == ' ' || line[i] == '\t'); i++)
+	 /* void */ ;
+    if (i >= len || line[i] != ':')
+	return (NULL);
+    for (i++; i < len && (line[i] == ' ' || line[i] == '\t'); i++)
+	 /* void */ ;
+    for (e = len; e > i && isspace((unsigned char) line[e - 1]); e--)
+	 /* void */ ;
+    *vlen = e - i;
+    return (line + i);
+}
+
+/* report_header_get - the first header name in a header block */
+
+const char *report_header_get(const char *block, size_t len, const char *name,
+			              size_t *vlen)
+{
+    const char *cp = block, *end = block + len;
+
+    while (cp < end) {
+	const char *eol = memchr(cp, '\n', (size_t) (end - cp));
+	const char *val;
+
+	if (eol == NULL)
+	    eol = end;
+	if (eol == cp)
+	    break;				/* the end of the headers */
+	if ((val = report_field_value(cp, (size_t) (eol - cp), name, vlen)) != NULL) {
+	    const char *vend = eol;
+
+	    while (vend < end && vend + 1 < end && (vend[1] == ' ' || vend[1] == '\t')) {
+		const char *next = memchr(vend + 1, '\n', (size_t) (end - vend - 1));
+
+		vend = next ? next : end;
+	    }
+	    *vlen = (size_t) (vend - val);
+	    return (val);
+	}
+	cp = eol + 1;
+    }
+    *vlen = 0;
+    return (NULL);
+}
+
+/* report_field_find - the first "name: value" line anywhere in text */
+
+const char *report_field_find(const char *text, size_t len, const char *name,
+			              size_t *vlen)
+{
+    const char *cp = text, *end = text + len;
+
+    while (cp < end) {
+	const char *eol = memchr(cp, '\n', (size_t) (end - cp));
+	const char *val;
+
+	if (eol == NULL)
+	    eol = end;
+	if ((val = report_field_value(cp, (size_t) (eol - cp), name, vlen)) != NULL)
+	    return (val);
+	cp = eol + 1;
+    }
+    *vlen = 0;
+    return (NULL);
+}
+
+/* report_command_find - the SMTP command a diagnostic names, or NULL */
+
+const char *report_command_find(const char *text)
+{
+    char    lower[REPORT_TEXT_MAX * 2 + 1];
+
+    report_lower(lower, sizeof(lower), text, strlen(text));
+    for (int k = 0; report_pat_command[k].phrase; k++)
+	if (strstr(lower, report_pat_command[k].phrase) != NULL)
+	    return (report_pat_command[k].command);
+    return (NULL);
+}

@@ -1,0 +1,429 @@
+/*++
+ * NAME
+ *	corpus_report 1
+ * SUMMARY
+ *	measure the report parser on a labelled corpus of real bounces
+ * SYNOPSIS
+ *	corpus_report [-v] [-t] [-n loops] [-r min] [-s min] [-e min] [-x errata] dir
+ * DESCRIPTION
+ *	Reads dir/labels.tsv (one row per message and recipient; see
+ *	dir/README.md), parses each dir/eml/FILE with report_parse() and
+ *	prints, as TAP, a table per source MTA (source_mta_module) and
+ *	overall: the share of rows whose recipient was found, whose reason
+ *	equals the label, and whose hard/soft verdict equals the label
+ *	(rows with hardbounce -1 are left out of that column).  Then the
+ *	checks:
+ *
+ *	- recipients found >= -r percent (default 99)
+ *	- hard/soft equal >= -s percent (default 99)
+ *	- reasons equal >= -e percent (default 0: reported, not enforced)
+ *	- no message that is not a bounce (auto-reply, complaint, delivery
+ *	  notice, ordinary mail) has a hard recipient
+ *	- the dos (CRLF) and mac (CR) copies give the same verdict as the
+ *	  bsd (LF) original
+ *
+ *	-x names a file of label errata (file, label recipient, corrected
+ *	recipient, evidence; tab-separated, "#" comments): labels known to
+ *	be wrong are corrected, for the bsd file and its dos and mac copies,
+ *	and the overall figures are printed both ways; the checks use the
+ *	corrected ones.
+ *
+ *	-v lists every row that differs from its label.  -t parses the
+ *	whole set -n times (default 20) and prints the messages per
+ *	second: a measurement, not a test.
+ * DIAGNOSTICS
+ *	Exit 0 when every check passes, 1 otherwise, 2 usage or I/O.
+ *--*/
+
+#include "config.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "report.h"
+
+#define COLS_MAX	16
+
+typedef struct {
+    char   *file, *rcpt, *reason, *module, *set;
+    int     hard;
+    bool    corrected;			/* by the errata */
+} ROW;
+
+typedef struct {
+    char    name[64];
+    int     rows, rcpt_rows, rcpt_ok, reason_rows, reason_ok, hard_rows, hard_ok;
+} TALLY;
+
+typedef struct {
+    char   *name;
+    char   *data;
+    size_t  len;
+} MSG;
+
+static int verbose;
+
+/* slurp - a whole file */
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE   *fp = fopen(path, "rb");
+    char   *buf = NULL;
+    size_t  cap = 0, n = 0, r;
+
+    if (fp == NULL)
+	return (NULL);
+    do {
+	if (n + 65536 > cap) {
+	    cap = cap ? cap * 2 : 131072;
+	    if ((buf = realloc(buf, cap)) == NULL)
+		exit(2);
+	}
+	r = fread(buf + n, 1, cap - n, fp);
+	n += r;
+    } while (r > 0);
+    fclose(fp);
+    *len = n;
+    return (buf);
+}
+
+/* split_tabs - cut a line into fields */
+
+static int split_tabs(char *line, char **cols, int max)
+{
+    int     n = 0;
+
+    line[strcspn(line, "\r\n")] = 0;
+    cols[n++] = line;
+    for (char *cp = line; *cp && n < max; cp++)
+	if (*cp == '\t') {
+	    *cp = 0;
+	    cols[n++] = cp + 1;
+	}
+    return (n);
+}
+
+static TALLY *tally_get(TALLY *t, int *nt, const char *name)
+{
+    for (int i = 0; i < *nt; i++)
+	if (strcmp(t[i].name, name) == 0)
+	    return (t + i);
+    memset(t + *nt, 0, sizeof(*t));
+    snprintf(t[*nt].name, sizeof(t[*nt].name), "%s", name);
+    return (t + (*nt)++);
+}
+
+static double pct(int ok, int n)
+{
+    return (n ? 100.0 * ok / n : 100.0);
+}
+
+/* not_bounce - a row whose message is no bounce at all */
+
+static bool not_bounce(const ROW *r)
+{
+    static const char *const reasons[] = {"vacation", "feedback", "delivered", "notbounce"};
+
+    for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+	if (strcmp(r->reason, reasons[i]) == 0)
+	    return (true);
+    return (strcmp(r->module, "ARF") == 0 || strcmp(r->module, "RFC3834") == 0);
+}
+
+/* verdict_text - a report as one line, to compare line-ending variants */
+
+static void verdict_text(const REPORT *rep, char *buf, size_t len)
+{
+    int     n = snprintf(buf, len, "%s|%s|%s|", report_kind_name(rep->kind), rep->format,
+			 rep->tag);
+
+    for (int i = 0; i < rep->nrcpt && n > 0 && (size_t) n < len; i++)
+	n += snprintf(buf + n, len - (size_t) n, "%s %s %d %s %d;", rep->rcpt[i].address,
+		      rep->rcpt[i].reason, rep->rcpt[i].hard, rep->rcpt[i].status,
+		      rep->rcpt[i].reply_code);
+}
+
+static int cmp_tally(const void *a, const void *b)
+{
+    const TALLY *x = a, *y = b;
+
+    if (x->rows != y->rows)
+	return (y->rows - x->rows);
+    return (strcmp(x->name, y->name));
+}
+
+int     main(int argc, char **argv)
+{
+    double  min_rcpt = 99, min_hard = 99, min_reason = 0;
+    int     loops = 20, ch, timing = 0;
+    char    path[4096], line[8192];
+    FILE   *fp;
+    ROW    *rows = NULL;
+    int     nrows = 0, caprows = 0;
+    TALLY  *tally, all;
+    int     ntally = 0, nonbounce_hard = 0, eol_diff = 0, eol_checked = 0, failures = 0;
+    const char *dir, *errata = NULL;
+    int     corrected = 0, raw_rcpt_ok = 0;
+
+    while ((ch = getopt(argc, argv, "vtn:r:s:e:x:")) != -1) {
+	switch (ch) {
+	case 'v':
+	    verbose = 1;
+	    break;
+	case 't':
+	    timing = 1;
+	    break;
+	case 'n':
+	    loops = atoi(optarg);
+	    break;
+	case 'r':
+	    min_rcpt = atof(optarg);
+	    break;
+	case 's':
+	    min_hard = atof(optarg);
+	    break;
+	case 'e':
+	    min_reason = atof(optarg);
+	    break;
+	case 'x':
+	    errata = optarg;
+	    break;
+	default:
+	    fprintf(stderr, "usage: corpus_report [-v] [-t] [-n loops] [-r min] [-s min] [-e min] dir\n");
+	    return (2);
+	}
+    }
+    if (optind != argc - 1) {
+	fprintf(stderr, "usage: corpus_report [-v] [-t] [-n loops] [-r min] [-s min] [-e min] dir\n");
+	return (2);
+    }
+    dir = argv[optind];
+    snprintf(path, sizeof(path), "%s/labels.tsv", dir);
+    if ((fp = fopen(path, "r")) == NULL) {
+	perror(path);
+	return (2);
+    }
+    {
+	int     ci[6] = {-1, -1, -1, -1, -1, -1};
+	static const char *const want[6] = {"file", "recipient", "reason", "hardbounce",
+	"source_mta_module", "set"};
+	char   *cols[COLS_MAX];
+	int     nc;
+
+	if (fgets(line, sizeof(line), fp) == NULL)
+	    return (2);
+	nc = split_tabs(line, cols, COLS_MAX);
+	for (int i = 0; i < nc; i++)
+	    for (int k = 0; k < 6; k++)
+		if (strcmp(cols[i], want[k]) == 0)
+		    ci[k] = i;
+	for (int k = 0; k < 6; k++)
+	    if (ci[k] < 0) {
+		fprintf(stderr, "labels.tsv: no column %s\n", want[k]);
+		return (2);
+	    }
+	while (fgets(line, sizeof(line), fp) != NULL) {
+	    ROW    *r;
+
+	    nc = split_tabs(line, cols, COLS_MAX);
+	    if (nc <= ci[5])
+		continue;
+	    if (nrows == caprows) {
+		caprows = caprows ? 2 * caprows : 256;
+		if ((rows = realloc(rows, (size_t) caprows * sizeof(*rows))) == NULL)
+		    return (2);
+	    }
+	    r = rows + nrows++;
+	    r->file = strdup(cols[ci[0]]);
+	    r->rcpt = strdup(cols[ci[1]]);
+	    r->reason = strdup(cols[ci[2]]);
+	    r->hard = atoi(cols[ci[3]]);
+	    r->module = strdup(cols[ci[4]][0] ? cols[ci[4]] : "(none)");
+	    r->set = strdup(cols[ci[5]]);
+	    r->corrected = false;
+	}
+	fclose(fp);
+    }
+    if (errata != NULL) {
+	char   *cols[COLS_MAX];
+
+	if ((fp = fopen(errata, "r")) == NULL) {
+	    perror(errata);
+	    return (2);
+	}
+	while (fgets(line, sizeof(line), fp) != NULL) {
+	    if (line[0] == '#' || split_tabs(line, cols, COLS_MAX) < 3)
+		continue;
+	    for (int i = 0; i < nrows; i++) {
+		const char *f = rows[i].file;
+
+		if (strncmp(f, "sisimai-dos-", 12) == 0 || strncmp(f, "sisimai-mac-", 12) == 0)
+		    f += 12;
+		else if (strncmp(f, "sisimai-", 8) == 0)
+		    f += 8;
+		if (strcmp(f, cols[0] + (strncmp(cols[0], "sisimai-", 8) == 0 ? 8 : 0)) == 0
+		    && strcmp(rows[i].rcpt, cols[1]) == 0) {
+		    free(rows[i].rcpt);
+		    rows[i].rcpt = strdup(cols[2]);
+		    rows[i].corrected = true;
+		    corrected++;
+		}
+	    }
+	}
+	fclose(fp);
+    }
+    tally = calloc((size_t) nrows + 1, sizeof(*tally));
+    memset(&all, 0, sizeof(all));
+    strcpy(all.name, "overall");
+    for (int i = 0; i < nrows; i++) {
+	ROW    *r = rows + i;
+	TALLY  *t = tally_get(tally, &ntally, r->module);
+	REPORT  rep;
+	char   *msg;
+	size_t  len;
+	const REPORT_RCPT *got = NULL;
+
+	snprintf(path, sizeof(path), "%s/eml/%s", dir, r->file);
+	if ((msg = slurp(path, &len)) == NULL) {
+	    perror(path);
+	    return (2);
+	}
+	if (report_parse(msg, len, &rep) != REPORT_OK) {
+	    fprintf(stderr, "%s: out of memory\n", r->file);
+	    return (2);
+	}
+	for (int k = 0; k < rep.nrcpt; k++)
+	    if (r->rcpt[0] && strcmp(rep.rcpt[k].address, r->rcpt) == 0)
+		got = rep.rcpt + k;
+	if (!got && !r->rcpt[0] && rep.nrcpt == 1)
+	    got = rep.rcpt;
+	t->rows++, all.rows++;
+	if (r->rcpt[0]) {
+	    t->rcpt_rows++, all.rcpt_rows++;
+	    if (got)
+		t->rcpt_ok++, all.rcpt_ok++;
+	    if (got && !r->corrected)
+		raw_rcpt_ok++;
+	}
+	if (strcmp(r->reason, "UNLABELLED") != 0 && strcmp(r->reason, "notbounce") != 0) {
+	    t->reason_rows++, all.reason_rows++;
+	    if (got && strcmp(got->reason, r->reason) == 0)
+		t->reason_ok++, all.reason_ok++;
+	}
+	if (r->hard != -1) {
+	    t->hard_rows++, all.hard_rows++;
+	    if (got && got->hard == (r->hard == 1))
+		t->hard_ok++, all.hard_ok++;
+	}
+	if (not_bounce(r))
+	    for (int k = 0; k < rep.nrcpt; k++)
+		if (rep.rcpt[k].hard) {
+		    nonbounce_hard++;
+		    printf("# NOT A BOUNCE, YET HARD: %s %s\n", r->file, rep.rcpt[k].address);
+		}
+	if (verbose && (!got || (strcmp(r->reason, "UNLABELLED") && strcmp(got->reason, r->reason))
+			|| (r->hard != -1 && got->hard != (r->hard == 1))))
+	    printf("# DIFF %s [%s] want %s <%s> %s/%d got %s %s %s/%d %s %d [%s]\n",
+		   r->file, r->module, r->set, r->rcpt, r->reason, r->hard,
+		   report_kind_name(rep.kind), rep.format, got ? got->reason : "-",
+		   got ? got->hard : -1, got ? got->status : "", got ? got->reply_code : 0,
+		   got ? got->diagnostic : (rep.nrcpt ? rep.rcpt[0].address : rep.why));
+	/* the CRLF and CR copies answer as the LF original does */
+	if (strcmp(r->set, "dos") == 0 || strcmp(r->set, "mac") == 0) {
+	    char    orig[4096], *m2;
+	    size_t  len2;
+
+	    snprintf(orig, sizeof(orig), "%s/eml/sisimai-%s", dir, r->file + strlen("sisimai-dos-"));
+	    if ((m2 = slurp(orig, &len2)) != NULL) {
+		REPORT  rep2;
+		char    v1[8192], v2[8192];
+
+		if (report_parse(m2, len2, &rep2) == REPORT_OK) {
+		    verdict_text(&rep, v1, sizeof(v1));
+		    verdict_text(&rep2, v2, sizeof(v2));
+		    eol_checked++;
+		    if (strcmp(v1, v2) != 0) {
+			eol_diff++;
+			printf("# LINE ENDS DIFFER: %s\n#   %s\n#   %s\n", r->file, v1, v2);
+		    }
+		}
+		report_free(&rep2);
+		free(m2);
+	    }
+	}
+	report_free(&rep);
+	free(msg);
+    }
+    qsort(tally, (size_t) ntally, sizeof(*tally), cmp_tally);
+    printf("# %-22s %5s %9s %9s %9s\n", "source MTA", "rows", "rcpt %", "reason %", "hard %");
+    for (int i = 0; i <= ntally; i++) {
+	TALLY  *t = i < ntally ? tally + i : &all;
+
+	printf("# %-22s %5d %9.1f %9.1f %9.1f\n", t->name, t->rows,
+	       pct(t->rcpt_ok, t->rcpt_rows), pct(t->reason_ok, t->reason_rows),
+	       pct(t->hard_ok, t->hard_rows));
+    }
+    if (errata != NULL)
+	printf("# label errata applied to %d rows (%s); recipients found as labelled: %.1f%%\n",
+	       corrected, errata, pct(raw_rcpt_ok, all.rcpt_rows));
+    printf("# non-bounces classified hard: %d; line-end variants differing: %d of %d\n",
+	   nonbounce_hard, eol_diff, eol_checked);
+    printf("1..5\n");
+#define CHECK(n, cond, ...) do { int ok_ = (cond); failures += !ok_; \
+	printf("%s %d - ", ok_ ? "ok" : "not ok", n); printf(__VA_ARGS__); printf("\n"); } while (0)
+    CHECK(1, pct(all.rcpt_ok, all.rcpt_rows) >= min_rcpt, "recipients found %.1f%% >= %.1f%%",
+	  pct(all.rcpt_ok, all.rcpt_rows), min_rcpt);
+    CHECK(2, pct(all.hard_ok, all.hard_rows) >= min_hard, "hard/soft equal %.1f%% >= %.1f%%",
+	  pct(all.hard_ok, all.hard_rows), min_hard);
+    CHECK(3, pct(all.reason_ok, all.reason_rows) >= min_reason, "reasons equal %.1f%% >= %.1f%%",
+	  pct(all.reason_ok, all.reason_rows), min_reason);
+    CHECK(4, nonbounce_hard == 0, "no non-bounce classified hard (%d)", nonbounce_hard);
+    CHECK(5, eol_diff == 0, "CRLF and CR copies give the LF verdict (%d of %d differ)",
+	  eol_diff, eol_checked);
+    fflush(stdout);
+    if (timing) {
+	MSG    *msgs = calloc((size_t) nrows, sizeof(*msgs));
+	int     nmsgs = 0;
+	struct timespec t0, t1;
+	double  secs;
+	size_t  bytes = 0;
+
+	for (int i = 0; i < nrows; i++) {
+	    if (i > 0 && strcmp(rows[i].file, rows[i - 1].file) == 0)
+		continue;
+	    snprintf(path, sizeof(path), "%s/eml/%s", dir, rows[i].file);
+	    msgs[nmsgs].data = slurp(path, &msgs[nmsgs].len);
+	    bytes += msgs[nmsgs].len;
+	    nmsgs++;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int l = 0; l < loops; l++)
+	    for (int i = 0; i < nmsgs; i++) {
+		REPORT  rep;
+
+		report_parse(msgs[i].data, msgs[i].len, &rep);
+		report_free(&rep);
+	    }
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (double) (t1.tv_sec - t0.tv_sec) + (double) (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	for (int i = 0; i < nmsgs; i++)
+	    free(msgs[i].data);
+	free(msgs);
+	printf("# timing: %d messages (%zu bytes) x %d in %.3f s: %.0f messages/s, %.1f MB/s\n",
+	       nmsgs, bytes, loops, secs, nmsgs * loops / secs, bytes * loops / secs / 1e6);
+    }
+    for (int i = 0; i < nrows; i++) {
+	free(rows[i].file);
+	free(rows[i].rcpt);
+	free(rows[i].reason);
+	free(rows[i].module);
+	free(rows[i].set);
+    }
+    free(rows);
+    free(tally);
+    return (failures ? 1 : 0);
+}
