@@ -20,7 +20,7 @@ dir=$(mktemp -d /tmp/liveaddr-demo.XXXXXX)
 chmod 755 "$dir"
 mpid=
 trap '[ -n "$mpid" ] && kill "$mpid"; "$here/stack.sh" stop "$dir/s" >/dev/null 2>&1; rm -rf "$dir"' EXIT
-"$here/stack.sh" start "$dir/s" --milter "$dir/milter.sock" || exit 1
+"$here/stack.sh" start "$dir/s" --milter "$dir/milter.sock" --bounce-wiring internal || exit 1
 . "$dir/s/stack.env"
 
 say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
@@ -119,8 +119,12 @@ else
     echo "  no DSN arrived"
 fi
 
-say "What comes next"
-echo "  liveaddr-milter part 2 will read these DSNs at the bounce domain, check the"
-echo "  tag, and turn them into evidence: nobody@ invalid, full@ risky."
+say "What the milter learned from them"
+echo "  These DSNs went to the signed bounce address; liveaddr-milter checked the"
+echo "  tag and turned them into evidence:"
+sleep 1
+for a in nobody@customer.test full@customer.test; do
+    "$build/tools/liveaddrctl" -c "$dir/liveaddr.conf" show "$a" | sed 's/^/    /'
+done
 echo
 grep 'outbound (' "$dir/milter.log" | sed 's/^/  milter: /'
