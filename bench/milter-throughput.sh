@@ -9,7 +9,11 @@
 #   MILTER_CMD    the candidate milter: a command line that runs it in the
 #                 foreground, with %SOCKET% where its libmilter socket spec
 #                 goes ("unix:/path" or "inet:PORT@127.0.0.1"), e.g.
-#                 MILTER_CMD='/path/to/liveaddr-milter -c /etc/x.conf -p %SOCKET%'.
+#                 MILTER_CMD='/path/to/liveaddr-milter -f -c /etc/x.conf -p %SOCKET%'.
+#                 For liveaddr-milter the file needs "SocketGroup postfix" (a
+#                 unix socket is 0660: Postfix's smtpd must be able to reach it)
+#                 and "OutboundDaemonNames mx.bench.test" (this Postfix's
+#                 milter_macro_daemon_name), so that every letter is tagged.
 #                 Default: the no-op milter itself (the ratio is then ~1.0).
 #   NOOP_CMD      the no-op baseline, same form.  Default: tests/milter/
 #                 noop_milter.c, compiled into the temp dir, "-p %SOCKET%".
