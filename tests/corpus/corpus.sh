@@ -9,8 +9,9 @@
 # found and hard/soft equal to the label at least the floors below (what
 # the parser reaches today, with the label errata of label-errata.tsv),
 # no non-bounce classified hard, and CRLF/CR copies answering as the LF
-# original.  The reason column is printed, not enforced: it measures the
-# classifier (lib/reason.c) as much as the parser.
+# original.  The reason floor (85 %) guards against regressions only: the
+# issue's target is 95 %, not reached yet (docs/reasons.md).
+
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 skip_status=0
 [ -n "$top_builddir" ] || skip_status=77
@@ -22,5 +23,5 @@ if [ ! -f "$corpus/labels.tsv" ] || [ ! -d "$corpus/eml" ]; then
     exit $skip_status
 fi
 exec "$top_builddir/tests/corpus/corpus_report" \
-    -r "${CORPUS_MIN_RCPT:-99}" -s "${CORPUS_MIN_HARD:-94}" -e "${CORPUS_MIN_REASON:-0}" \
+    -r "${CORPUS_MIN_RCPT:-99}" -s "${CORPUS_MIN_HARD:-94}" -e "${CORPUS_MIN_REASON:-85}" \
     -x "$top_srcdir/tests/corpus/label-errata.tsv" "$corpus"
