@@ -7,7 +7,13 @@
  *	#include "addr.h"
  *
  *	int	addr_parse(const char *input, size_t len, ADDR *out)
+ *
+ *	void	addr_envelope_bare(const char *in, char *out, size_t size)
  * DESCRIPTION
+ *	addr_envelope_bare() copies an envelope address as an MTA hands
+ *	it over ("<a@b>", " <a@b> ", "a@b", "<>") without its angle
+ *	brackets and blanks, truncated to size.
+ *
  *	addr_parse() checks one mailbox as RFC 5321 defines it (the
  *	addr-spec of RFC 5322 without its obsolete forms) and writes its
  *	normalized forms into a caller-owned ADDR.  The input is len
@@ -77,6 +83,7 @@
 
 #include <stdbool.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -578,4 +585,18 @@ int     addr_parse(const char *input, size_t len, ADDR *out)
     ulen = (out->flags & ADDR_F_IDN) ? strlen(out->udomain) : out->domain_len;
     memcpy(out->display + pos + 1, out->udomain, ulen + 1);
     return (ADDR_OK);
+}
+
+/* addr_envelope_bare - an envelope address without <> and blanks */
+
+void    addr_envelope_bare(const char *in, char *out, size_t size)
+{
+    size_t  n;
+
+    while (*in == ' ' || *in == '<')
+	in++;
+    snprintf(out, size, "%s", in);
+    n = strlen(out);
+    while (n > 0 && (out[n - 1] == '>' || out[n - 1] == ' '))
+	out[--n] = 0;
 }

@@ -93,6 +93,7 @@ typedef struct {
 } ADDR;
 
 extern int addr_parse(const char *input, size_t len, ADDR *out);
+extern void addr_envelope_bare(const char *in, char *out, size_t size);
 extern int addr_parse_domain(const char *input, size_t len, ADDR *out);
 
 extern const char *addr_reason_name(int reason);

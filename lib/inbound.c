@@ -148,24 +148,10 @@ void    inmsg_helo(INMSG *msg, const char *helo)
     snprintf(msg->helo, sizeof(msg->helo), "%s", helo ? helo : "");
 }
 
-/* in_strip - an envelope address without <> and blanks */
-
-static void in_strip(const char *in, char *out, size_t size)
-{
-    size_t  n;
-
-    while (*in == ' ' || *in == '<')
-	in++;
-    snprintf(out, size, "%s", in);
-    n = strlen(out);
-    while (n > 0 && (out[n - 1] == '>' || out[n - 1] == ' '))
-	out[--n] = 0;
-}
-
 void    inmsg_mail(INMSG *msg, const char *sender)
 {
     inmsg_reset(msg);
-    in_strip(sender ? sender : "", msg->sender, sizeof(msg->sender));
+    addr_envelope_bare(sender ? sender : "", msg->sender, sizeof(msg->sender));
 }
 
 IN_RCPT_KIND inmsg_rcpt(INMSG *msg, const INBOUND_CONF *conf, const char *recipient,
@@ -178,7 +164,7 @@ IN_RCPT_KIND inmsg_rcpt(INMSG *msg, const INBOUND_CONF *conf, const char *recipi
     msg->last = IN_RCPT_IGNORED;
     if (msg->nbounce + msg->nother >= IN_RCPT_MAX)
 	return (IN_RCPT_IGNORED);
-    in_strip(recipient ? recipient : "", bare, sizeof(bare));
+    addr_envelope_bare(recipient ? recipient : "", bare, sizeof(bare));
     if (addr_parse(bare, strlen(bare), &a) != 0 || a.reason != ADDR_OK)
 	return (IN_RCPT_IGNORED);
     if (conf->bounce_domain == NULL || !*conf->bounce_domain

@@ -134,20 +134,6 @@ void    outmsg_connect(OUTMSG *msg, const char *hostname, bool local_submission)
     msg->local_submission = local_submission;
 }
 
-/* out_strip - an envelope address without <> and blanks */
-
-static void out_strip(const char *in, char *out, size_t size)
-{
-    size_t  n;
-
-    while (*in == ' ' || *in == '<')
-	in++;
-    snprintf(out, size, "%s", in);
-    n = strlen(out);
-    while (n > 0 && (out[n - 1] == '>' || out[n - 1] == ' '))
-	out[--n] = 0;
-}
-
 /* out_listed - is a word in a list (case-insensitive)? */
 
 static bool out_listed(char *const *list, size_t n, const char *word)
@@ -165,7 +151,7 @@ OUT_WHY outmsg_mail(OUTMSG *msg, const OUTBOUND_CONF *conf, const char *sender,
     const char *at;
 
     msg->conf = conf;
-    out_strip(sender ? sender : "", bare, sizeof(bare));
+    addr_envelope_bare(sender ? sender : "", bare, sizeof(bare));
     msg->null_sender = bare[0] == 0;
     if (msg->null_sender)
 	msg->why = OUT_NO;
@@ -200,7 +186,7 @@ const OUT_RCPT *outmsg_rcpt(OUTMSG *msg, const char *recipient)
 	msg->rcpt_cap = cap;
     }
     r = msg->rcpts + msg->nrcpt;
-    out_strip(recipient ? recipient : "", r->raw, sizeof(r->raw));
+    addr_envelope_bare(recipient ? recipient : "", r->raw, sizeof(r->raw));
     if (addr_parse(r->raw, strlen(r->raw), &a) != 0 || a.reason != ADDR_OK)
 	return (NULL);
     snprintf(r->key, sizeof(r->key), "%s", a.key);
