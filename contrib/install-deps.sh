@@ -49,7 +49,8 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
     chmod 755 /usr/sbin/policy-rc.d
     made_policy=yes
 fi
-cleanup() { [ "$made_policy" = yes ] && rm -f /usr/sbin/policy-rc.d; }
+# (an if, not "&&": the trap's status would become the script's on exit)
+cleanup() { if [ "$made_policy" = yes ]; then rm -f /usr/sbin/policy-rc.d; fi; }
 trap cleanup EXIT INT TERM
 
 apt-get update -qq
