@@ -28,8 +28,9 @@
  *	   firm phrase found is the text's reason, else the first weak one.
  *
  *	3. The status: the one given, or, when none or only a generic
- *	   x.0.0 is given, the first status the text quotes ("550 5.1.1
- *	   ...", "(#5.2.2)").  Its table row is the status's reason.  And
+ *	   x.0.0 is given, the status the text quotes: the first after an
+ *	   SMTP reply code ("550 5.1.1 ...", the server's own), else the
+ *	   first at all ("(#5.2.2)").  Its table row is the status's reason.  And
  *	   the SMTP stage: the command the caller names, or the one the
  *	   text names ("in reply to RCPT TO command", "after end of data").
  *
@@ -289,10 +290,31 @@ static bool status_at(const char *cp, STATUS3 *st)
     return (true);
 }
 
-/* status_in_text - the first status code the text quotes */
+/* after_reply - is cp right after an SMTP reply code ("550 ", "550-'") */
 
+static bool after_reply(const char *text, const char *cp)
+{
+    if (cp - text >= 1 && (cp[-1] == '\'' || cp[-1] == '"'))
+	cp--;
+    if (cp - text < 4 || (cp[-1] != ' ' && cp[-1] != '-'))
+	return (false);
+    cp -= 4;
+    if (cp[0] < '2' || cp[0] > '5' || cp[1] < '0' || cp[1] > '9' || cp[2] < '0' || cp[2] > '9')
+	return (false);
+    return (cp == text || cp[-1] == ' ' || cp[-1] == '\'' || cp[-1] == '"' || cp[-1] == '(');
+}
+
+/*
+ * status_in_text - the status code the text quotes: the first that
+ * follows an SMTP reply code ("550 5.7.1", "550-'5.7.1"), which is the
+ * remote server's own, else the first at all (a relay's summary such as
+ * "5.1.0 - Unknown address error 550-'5.7.1 ...' " comes first but is
+ * not what the server said).
+ */
 static bool status_in_text(const char *text, STATUS3 *st)
 {
+    STATUS3 first = {0, 0, 0};
+
     for (const char *cp = text; *cp; cp++) {
 	if (*cp != '2' && *cp != '4' && *cp != '5')
 	    continue;
@@ -305,10 +327,15 @@ static bool status_in_text(const char *text, STATUS3 *st)
 	    if (p == '-' && !(cp - text >= 4 && cp[-2] >= '0' && cp[-2] <= '9'))
 		continue;			/* only "550-5.1.1" */
 	}
-	if (status_at(cp, st))
-	    return (true);
+	if (status_at(cp, st)) {
+	    if (after_reply(text, cp))
+		return (true);
+	    if (first.cls == 0)
+		first = *st;
+	}
     }
-    return (false);
+    *st = first;
+    return (first.cls != 0);
 }
 
 /* reply_in_text - an SMTP reply code the text quotes, or 0 */

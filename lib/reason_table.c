@@ -11,9 +11,9 @@
  *	or a sample's oddity.
  *
  *	Order of the phrase table, first match wins: what a delivery agent
- *	on the recipient's host says about itself (a mailer, a full
- *	mailbox, a size limit, a disabled or moved mailbox); then what a
- *	server says about the sender, its IP, its authentication or its
+ *	on the recipient's host says about itself (a full mailbox, then a
+ *	mailer that failed, a size limit, a disabled or moved mailbox);
+ *	then what a server says about the sender, its IP, its authentication or its
  *	content (relaying, DMARC, reverse DNS, reputation, spam, virus,
  *	blocks, rates, sender address, policy) -- these come before the
  *	"no such user" phrases so that a text mentioning both is never
@@ -31,18 +31,6 @@
 #define S	REASON_SURE
 
 const REASON_PHRASE reason_phrases[] = {
-    /* the local delivery agent failed */
-    {"mailererror", "^procmail:", F, 0},
-    {"mailererror", "^x-unix;", F, 0},
-    {"mailererror", "bin/procmail", F, 0},
-    {"mailererror", "bin/maildrop", F, 0},
-    {"mailererror", "command died with status", F, 0},
-    {"mailererror", "command failed: ", F, 0},
-    {"mailererror", "command output:", F, 0},
-    {"mailererror", "mailer error", F, 0},
-    {"mailererror", "pipe to |", F, 0},
-    {"mailererror", "local delivery failed", W, 0},
-
     /* the recipient's mailbox is full */
     {"mailboxfull", "mailbox full", F, 0},
     {"mailboxfull", "mailbox is full", F, 0},
@@ -92,6 +80,18 @@ const REASON_PHRASE reason_phrases[] = {
     {"mailboxfull", "нет места в ящике", F, 0},
     {"mailboxfull", "メールボックスがいっぱい", F, 0},
     {"mailboxfull", "容量", W, 0},
+
+    /* the local delivery agent failed (after "quota": a mailer that says why) */
+    {"mailererror", "^procmail:", F, 0},
+    {"mailererror", "^x-unix;", F, 0},
+    {"mailererror", "bin/procmail", F, 0},
+    {"mailererror", "bin/maildrop", F, 0},
+    {"mailererror", "command died with status", F, 0},
+    {"mailererror", "command failed: ", F, 0},
+    {"mailererror", "command output:", F, 0},
+    {"mailererror", "mailer error", F, 0},
+    {"mailererror", "pipe to |", F, 0},
+    {"mailererror", "local delivery failed", W, 0},
 
     /* the message is too big */
     {"mesgtoobig", "message size exceeds", W, 0},
@@ -245,6 +245,17 @@ const REASON_PHRASE reason_phrases[] = {
     {"contenterror", "unnecessary base64", F, 0},
     {"contenterror", "too many received", F, 0},
 
+    /*
+     * Cox's documented AUP codes (postmaster.cox.net "Error Codes"): they
+     * come with "sender rejected" but name the sending IP's block or a
+     * connection limit, so they come first.
+     */
+    {"blocked", "aup#cdrbl", F, 0},	/* IP blocked for spam-like behaviour */
+    {"blocked", "aup#cxbl", F, 0},
+    {"blocked", "aup#ipbl", F, 0},	/* IP in a DNSBL */
+    {"toomanyconn", "aup#cxcnct", F, 0},	/* too many connections */
+    {"toomanyconn", "aup#cxmxrt", F, 0},	/* too many messages */
+
     /* block lists (their names contain "spam") */
     {"blocked", "blocked using", F, 0},
     {"blocked", "spamhaus", F, 0},
@@ -379,7 +390,10 @@ const REASON_PHRASE reason_phrases[] = {
     {"blocked", "please use the smtp server of your isp", F, 0},
     {"blocked", "use your isp", F, 0},
     {"blocked", "after initial connection", W, 0},
+    {"blocked", "messages from * weren't sent", F, 0},	/* Outlook.com: an IP */
     {"blocked", "weren't sent", W, 0},
+    {"blocked", "service refused", F, 0},	/* at the greeting: the client */
+    {"blocked", "service refuse", W, 0},
     {"blocked", "service not available, closing transmission channel", W, 0},
     {"blocked", "go away", F, 0},
     {"blocked", "invalid ip for sending mail", F, 0},
@@ -444,6 +458,7 @@ const REASON_PHRASE reason_phrases[] = {
     {"networkerror", "malformed name server reply", F, 0},
     {"networkerror", "unexpected name server reply", F, 0},
     {"networkerror", "temporary lookup failure", F, 0},
+    {"hostunknown", "dns lookup failure: host", F, 0},	/* dma: no MX, no A */
     {"networkerror", "dns lookup failure", F, 0},
     {"networkerror", "dns records for the destination computer could not be found", F, 0},
 
@@ -694,7 +709,7 @@ const REASON_PHRASE reason_phrases[] = {
     /* rejected somewhere with no reason given */
     {"rejected", "mail rejected by destination domain", F, 0},
     {"rejected", "administrative prohibition", F, 0},
-    {"rejected", "delivery not authorized", F, 0},
+    {"securityerror", "delivery not authorized", W, 0},	/* RFC 3463's 5.7.1 */
     {"securityerror", "access denied", W, 0},
 };
 const size_t reason_phrase_count = sizeof(reason_phrases) / sizeof(reason_phrases[0]);

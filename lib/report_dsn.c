@@ -13,8 +13,13 @@
  *	into its text) and adds one recipient to ctx->report for each
  *	per-recipient group: Final-Recipient (or, lacking one,
  *	Original-Recipient), Original-Recipient, Action, Status,
- *	Diagnostic-Code (its type, "smtp;", dropped; the SMTP reply code
- *	taken from it), Remote-MTA.  Groups are separated by empty lines;
+ *	Diagnostic-Code (its type "smtp;" dropped, any other type such as
+ *	"X-Unix;" or "X-Postfix;" kept: it says a local program or the MTA
+ *	itself failed; the SMTP reply code taken from it; the repeated
+ *	prefixes of a multi-line reply dropped), Remote-MTA.  A recipient
+ *	without a Diagnostic-Code gets the comment of its Status field,
+ *	"4.0.0 (cat.example.net: host name lookup failure)", unless that
+ *	only names the code's class ("permanent failure").  Groups are separated by empty lines;
  *	a second Final-Recipient in one group also starts a new one, as
  *	some MTAs leave out the empty line.  Fields may be folded.  The
  *	per-message Reporting-MTA is used as the Remote-MTA of recipients
@@ -31,6 +36,7 @@
 #include <strings.h>
 
 #include "report_int.h"
+#include "report_pat.h"
 
 #define DSN_FIELD_MAX	2048		/* bytes kept of one unfolded field */
 
@@ -41,6 +47,7 @@ typedef struct {
     char    status[REPORT_WORD_MAX + 1];
     char    diag[REPORT_TEXT_MAX + 1];
     char    remote[ADDR_ADDRESS_MAX + 1];
+    char    comment[REPORT_TEXT_MAX + 1];	/* of the Status field */
     bool    any;			/* a per-recipient field was seen */
 } DSN_GROUP;
 
@@ -86,6 +93,37 @@ static const char *after_type(const char *value, size_t *len)
     return (value);
 }
 
+/* smtp_type - is a Diagnostic-Code of type "smtp;" (or of none)? */
+
+static bool smtp_type(const char *value, size_t len)
+{
+    size_t  tlen = len;
+    const char *rest = after_type(value, &tlen);
+
+    if (rest == value)
+	return (true);
+    while (len > 0 && isspace((unsigned char) *value))
+	value++, len--;
+    return (strncasecmp(value, "smtp", 4) == 0 && (value[4] == ';' || value[4] == ' '));
+}
+
+/* status_comment - the comment after a Status field's code, if it says more */
+
+static void status_comment(char *dst, size_t dstlen, const char *value)
+{
+    const char *open = strchr(value, '('), *close;
+    char    lower[REPORT_TEXT_MAX + 1];
+
+    *dst = 0;
+    if (open == NULL || (close = strrchr(open, ')')) == NULL || close - open < 2)
+	return;
+    report_fold(dst, dstlen, open + 1, (size_t) (close - open - 1));
+    report_lower(lower, sizeof(lower), dst, strlen(dst));
+    for (int k = 0; report_pat_status_generic[k]; k++)
+	if (strcmp(lower, report_pat_status_generic[k]) == 0)
+	    *dst = 0;
+}
+
 /* field_address - the address in a recipient field */
 
 static void field_address(char *dst, size_t dstlen, const char *value, size_t len)
@@ -114,7 +152,7 @@ static int group_flush(REPORT_CTX *ctx, DSN_GROUP *g, const char *reporting)
 	if (!rcpt->status[0])
 	    strcpy(rcpt->status, g->status);
 	if (!rcpt->diagnostic[0])
-	    strcpy(rcpt->diagnostic, g->diag);
+	    strcpy(rcpt->diagnostic, g->diag[0] ? g->diag : g->comment);
 	if (!rcpt->reply_code)
 	    rcpt->reply_code = report_reply_find(rcpt->diagnostic);
 	if (!rcpt->remote_mta[0])
@@ -152,9 +190,15 @@ static int dsn_field(REPORT_CTX *ctx, DSN_GROUP *g, char *reporting, size_t repl
 	report_fold(tmp, sizeof(tmp), v, vlen);
 	if (!report_status_find(tmp, g->status, sizeof(g->status)))
 	    g->status[0] = 0;
+	status_comment(g->comment, sizeof(g->comment), tmp);
     } else if ((v = report_field_value(line, len, "Diagnostic-Code", &vlen)) != NULL) {
-	v = after_type(v, &vlen);
-	report_fold(g->diag, sizeof(g->diag), v, vlen);
+	char    tmp[DSN_FIELD_MAX];
+
+	if (smtp_type(v, vlen))
+	    v = after_type(v, &vlen);
+	report_fold(tmp, sizeof(tmp), v, vlen);
+	report_diag_tidy(tmp);
+	report_fold(g->diag, sizeof(g->diag), tmp, strlen(tmp));
     } else if ((v = report_field_value(line, len, "Remote-MTA", &vlen)) != NULL) {
 	v = after_type(v, &vlen);
 	report_fold(g->remote, sizeof(g->remote), v, vlen);

@@ -91,6 +91,7 @@ extern size_t report_lower_utf8(char *dst, size_t dstlen, const char *, size_t);
 extern bool report_status_find(const char *, char *status, size_t statuslen);
 extern int report_reply_find(const char *);
 extern const char *report_command_find(const char *);
+extern void report_diag_tidy(char *);
 extern const char *report_field_value(const char *line, size_t len, const char *name,
 				              size_t *vlen);
 extern const char *report_field_find(const char *text, size_t len, const char *name,

@@ -140,6 +140,28 @@ const char *const report_pat_boiler[] = {
     "do not reply", "please do not reply", "отвечать на него не нужно",
     "рекомендуем вам проверить", "this is an automatically generated",
     "a message that you sent could not be delivered",
+    "delivery report unavailable",
+    NULL,
+};
+
+/*
+ * A notice that says its failures are permanent ("This is a permanent
+ * error", Exim; "failed permanently", Gmail): its recipients fail with
+ * a permanent class even when no code says so.
+ */
+const char *const report_pat_permanent[] = {
+    "this is a permanent error", "failed permanently", "permanent fatal error",
+    "permanent delivery failure", "permanently failed", "will not continue trying",
+    NULL,
+};
+
+/*
+ * Comments of a Status: field that only name the class of the code
+ * ("5.0.0 (permanent failure)"): they say nothing a diagnostic could use.
+ */
+const char *const report_pat_status_generic[] = {
+    "permanent failure", "temporary failure", "persistent transient failure",
+    "undefined status", "other undefined status", "success", "unknown",
     NULL,
 };
 
@@ -183,6 +205,13 @@ const REPORT_PAT_CMD report_pat_command[] = {
     {"failed after i sent the message", "DATA"}, {"for text command", "DATA"},
     {">>> rcpt to", "RCPT"}, {">>> data", "DATA"}, {">>> mail from", "MAIL"},
     {">>> ehlo", "EHLO"}, {">>> helo", "HELO"},
+    /* qmail-remote: "Connected to 192.0.2.1 but sender was rejected." */
+    {"most progress was rcpt", "RCPT"}, {"most progress was mail", "MAIL"},
+    {"most progress was data", "DATA"}, {"for rcpt to response", "RCPT"},
+    {"but sender was rejected", "MAIL"}, {"but my name was rejected", "HELO"},
+    {"but greeting failed", "CONN"}, {"failed on data command", "DATA"},
+    {"did not like our rcpt to", "RCPT"}, {"did not like our mail from", "MAIL"},
+    {"did not like our data", "DATA"},
     {NULL, NULL},
 };
 

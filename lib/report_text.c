@@ -24,7 +24,13 @@
  *	that line and the lines under it, up to an empty line or the next
  *	recipient; when those hold no SMTP reply the next paragraphs are
  *	added until one does (Gmail and others put the reply apart from
- *	the address).  Boilerplate lines are skipped.  When no line names a
+ *	the address).  Boilerplate lines are skipped.  In a Sendmail
+ *	"Transcript of session" a recipient's line also takes the command of
+ *	the nearest ">>> RCPT To:" line above it and the server's "<<<" reply
+ *	lines in between (which come first in its diagnostic).  The repeated
+ *	prefixes of a multi-line reply are dropped (report_diag_tidy()).  A
+ *	line holds an SMTP reply only with a 4xx or 5xx code or status.
+ *	When no line names a
  *	recipient, an address inside an SMTP reply line is taken, then the
  *	X-Failed-Recipients header.  Addresses that are the bounce's own
  *	From: or To:, or the original's sender, are never recipients.
@@ -38,7 +44,11 @@
  *	recipient is taken to be about the
  *	one address of the original's To: and Cc: headers (with several,
  *	it cannot tell which failed, and adds none).  Recipients without a
- *	diagnostic get the notice's SMTP reply lines, else its prose.
+ *	diagnostic get the notice's SMTP reply lines, else its prose (not
+ *	a short line that only introduces the list, "... failed
+ *	permanently:").  When the notice says its failures are permanent
+ *	("This is a permanent error"), failed recipients that have no status
+ *	and no reply code get the status 5.0.0.
  *
  *	Everything is read line by line, each line compared with the
  *	tables once and at most REPORT_LINE_MAX bytes of it: the time is
@@ -324,6 +334,30 @@ static void lines_cut(TLINES *tl)
     }
 }
 
+/*
+ * failure_code - does a line hold a 4xx or 5xx reply code?  ("Size (in
+ * bytes): 222" is not an SMTP reply that says why.)  Each call of
+ * report_reply_find() starts after the previous code: linear.
+ */
+
+static bool failure_code(const char *lower)
+{
+    int     code;
+
+    while ((code = report_reply_find(lower)) > 0) {
+	char    digits[4];
+	const char *at;
+
+	if (code >= 400)
+	    return (true);
+	snprintf(digits, sizeof(digits), "%d", code);
+	if ((at = strstr(lower, digits)) == NULL)
+	    return (false);
+	lower = at + 3;
+    }
+    return (false);
+}
+
 /* lines_classify - the kind of each line of the notice */
 
 static void lines_classify(REPORT_CTX *ctx, TLINES *tl)
@@ -337,7 +371,8 @@ static void lines_classify(REPORT_CTX *ctx, TLINES *tl)
 	if (l->kind == TL_BLANK)
 	    continue;
 	report_lower_utf8(lower, sizeof(lower), l->s, l->len);
-	l->code = report_reply_find(lower) > 0 || report_status_find(lower, st, sizeof(st));
+	l->code = failure_code(lower) || (report_status_find(lower, st, sizeof(st))
+					  && st[0] != '2');
 	if (line_rcpt(ctx, l, lower))
 	    l->kind = TL_RCPT;
 	else if (report_pat_match(lower, report_pat_boiler) >= 0)
@@ -434,6 +469,93 @@ static bool block_diag(TLINES *tl, size_t i, char *diag, size_t dlen)
     return (code);
 }
 
+/* starts_with - does the line, after white space, start with prefix */
+
+static bool starts_with(const TLINE *l, const char *prefix)
+{
+    size_t  i = 0, n = strlen(prefix);
+
+    while (i < l->len && (l->s[i] == ' ' || l->s[i] == '\t'))
+	i++;
+    return (l->len - i >= n && memcmp(l->s + i, prefix, n) == 0);
+}
+
+/* line_command - the SMTP command a line names, as report_command_find() */
+
+static const char *line_command(const TLINE *l)
+{
+    char    buf[REPORT_LINE_MAX + 1];
+
+    report_fold(buf, sizeof(buf), l->s, l->len);
+    return (report_command_find(buf));
+}
+
+/*
+ * transcript - Sendmail's "Transcript of session": a recipient's line
+ * ("550 <addr>... User unknown") comes after the command it answered
+ * (">>> RCPT To:<addr>") and the remote server's reply ("<<< 550 ...").
+ * Looks at most TRANSCRIPT_LINES lines up from line i, not past an empty
+ * line or another recipient's line, for the nearest ">>>" line; appends
+ * the "<<<" lines in between to reply and returns the command, or NULL.
+ * A recipient named by the ">>>" line itself gets that line's command.
+ */
+
+#define TRANSCRIPT_LINES	8
+
+static const char *transcript(TLINES *tl, size_t i, char *reply, size_t rlen)
+{
+    size_t  top = i, stop = i > TRANSCRIPT_LINES ? i - TRANSCRIPT_LINES : 0;
+    const char *cmd = NULL;
+
+    *reply = 0;
+    if (starts_with(tl->v + i, ">>>"))
+	return (line_command(tl->v + i));
+    for (size_t j = i; j-- > stop;) {
+	TLINE  *l = tl->v + j;
+
+	if (l->kind == TL_BLANK)
+	    break;
+	if (starts_with(l, ">>>")) {
+	    cmd = line_command(l);
+	    top = j;
+	    break;
+	}
+	if (l->kind == TL_RCPT && !same_addr(l, tl->v + i))
+	    break;
+	if (starts_with(l, "<<<"))
+	    top = j;
+    }
+    for (size_t j = top; j < i; j++) {
+	const TLINE *l = tl->v + j;
+	size_t  k = 0;
+
+	if (!starts_with(l, "<<<"))
+	    continue;
+	while (k < l->len && (l->s[k] == ' ' || l->s[k] == '\t' || l->s[k] == '<'))
+	    k++;
+	report_append_text(reply, rlen, l->s + k, l->len - k);
+    }
+    return (cmd);
+}
+
+/*
+ * intro_line - a short line that introduces the list of recipients ("The
+ * following addresses had permanent fatal errors:"): no reason in it.
+ */
+
+#define INTRO_LINE_MAX	80
+
+static bool intro_line(const TLINE *l)
+{
+    size_t  e = l->len;
+
+    if (e > INTRO_LINE_MAX)
+	return (false);
+    while (e > 0 && (l->s[e - 1] == ' ' || l->s[e - 1] == '\t' || l->s[e - 1] == '-'))
+	e--;
+    return (e > 0 && l->s[e - 1] == ':');
+}
+
 /* code_text - the notice's lines that hold an SMTP reply (or its prose) */
 
 static void code_text(TLINES *tl, char *buf, size_t len, bool prose)
@@ -442,7 +564,7 @@ static void code_text(TLINES *tl, char *buf, size_t len, bool prose)
     for (size_t i = 0; i < tl->cut; i++) {
 	TLINE  *l = tl->v + i;
 
-	if (prose ? l->kind == TL_TEXT : (l->code && l->kind != TL_BLANK)) {
+	if (prose ? l->kind == TL_TEXT && !intro_line(l) : (l->code && l->kind != TL_BLANK)) {
 	    report_append_text(buf, len, l->s, l->len);
 	    if (strlen(buf) + 2 >= len)
 		break;
@@ -490,6 +612,22 @@ static bool text_delayed(REPORT_CTX *ctx, TLINES *tl)
 	    break;
 	report_lower_utf8(lower, sizeof(lower), tl->v[i].s, tl->v[i].len);
 	if (report_pat_match(lower, report_pat_delay) >= 0)
+	    return (true);
+    }
+    return (false);
+}
+
+/* text_permanent - does the notice say that its failures are permanent? */
+
+static bool text_permanent(TLINES *tl)
+{
+    char    lower[REPORT_LINE_MAX + 1];
+
+    for (size_t i = 0; i < tl->cut && i < 40; i++) {
+	if (tl->v[i].kind == TL_BLANK)
+	    continue;
+	report_lower_utf8(lower, sizeof(lower), tl->v[i].s, tl->v[i].len);
+	if (report_pat_match(lower, report_pat_permanent) >= 0)
 	    return (true);
     }
     return (false);
@@ -629,6 +767,18 @@ int     report_text_read(REPORT_CTX *ctx, int mode)
 	if (rcpt->diagnostic[0] && rcpt->command[0])
 	    continue;
 	code = block_diag(&tl, i, diag, sizeof(diag));
+	/* a session transcript: the command, and the reply above the line */
+	{
+	    char    reply[REPORT_TEXT_MAX + 1];
+
+	    if ((cmd = transcript(&tl, i, reply, sizeof(reply))) != NULL && !rcpt->command[0])
+		strcpy(rcpt->command, cmd);
+	    if (reply[0]) {
+		report_append_text(reply, sizeof(reply), diag, strlen(diag));
+		strcpy(diag, reply);
+		code = true;
+	    }
+	}
 	/* one recipient, and the reply stands apart from it: take the reply */
 	if (!code && codes[0] && single) {
 	    char    both[REPORT_TEXT_MAX + 1];
@@ -637,6 +787,7 @@ int     report_text_read(REPORT_CTX *ctx, int mode)
 	    report_append_text(both, sizeof(both), diag, strlen(diag));
 	    strcpy(diag, both);
 	}
+	report_diag_tidy(diag);
 	if (!rcpt->command[0] && (cmd = report_command_find(diag)) != NULL)
 	    strcpy(rcpt->command, cmd);
 	if (!rcpt->diagnostic[0])
@@ -668,6 +819,17 @@ int     report_text_read(REPORT_CTX *ctx, int mode)
     for (int r = 0; r < ctx->report->nrcpt; r++)
 	if (!ctx->report->rcpt[r].diagnostic[0])
 	    strcpy(ctx->report->rcpt[r].diagnostic, codes);
+    /* "This is a permanent error": a permanent class where no code says */
+    if (!fill_only && action == REPORT_ACTION_FAILED && text_permanent(&tl)) {
+	for (int r = 0; r < ctx->report->nrcpt; r++) {
+	    REPORT_RCPT *rcpt = ctx->report->rcpt + r;
+
+	    if (rcpt->action == REPORT_ACTION_FAILED && !rcpt->status[0] && !rcpt->reply_code
+		&& !report_status_find(rcpt->diagnostic, rcpt->status, sizeof(rcpt->status))
+		&& report_reply_find(rcpt->diagnostic) == 0)
+		strcpy(rcpt->status, "5.0.0");
+	}
+    }
     free(tl.v);
     return (found);
 }

@@ -5,7 +5,6 @@
  *	small text tools of the report readers
  * SYNOPSIS
  *	#include "report_int.h"
-#include "report_pat.h"
  *
  *	void	rbuf_init(RBUF *b, size_t max)
  *	void	rbuf_append(RBUF *b, const char *s, size_t len)
@@ -23,6 +22,7 @@
  *	bool	report_status_find(const char *text, char *status, size_t len)
  *	int	report_reply_find(const char *text)
  *	const char *report_command_find(const char *text)
+ *	void	report_diag_tidy(char *diag)
  *	const char *report_field_value(const char *line, size_t len,
  *				const char *name, size_t *vlen)
  *	const char *report_header_get(const char *block, size_t len,
@@ -59,6 +59,14 @@
  *	names the SMTP command a reply answered ("RCPT", ...) when the text
  *	says ("in reply to RCPT TO command", "after end of data", ...), or
  *	returns NULL.
+ *
+ *	report_diag_tidy() drops, in a one-line diagnostic, the prefixes
+ *	that a multi-line SMTP reply repeats on each of its lines: after
+ *	"550-5.7.1 Messages with multiple", a later "550-5.7.1 " or
+ *	"550 5.7.1 " goes (without a status, a later "550-", and "550 "
+ *	once a "550-" was seen), so that the reply reads as one sentence
+ *	("... multiple addresses in From: header ...").  Only the first
+ *	reply's own code is dropped; other codes stay.  In place, linear.
  *
  *	report_field_value() returns the value of a "Name: value" line
  *	when its name is name (any case), trimmed, or NULL.
@@ -460,4 +468,71 @@ const char *report_command_find(const char *text)
 	if (strstr(lower, report_pat_command[k].phrase) != NULL)
 	    return (report_pat_command[k].command);
     return (NULL);
+}
+
+/* reply_prefix - "550-5.7.1 " or "550 " at s: its length, 0 when none */
+
+static size_t reply_prefix(const char *s, const char *code, const char *status,
+			           size_t slen, char *sep)
+{
+    size_t  n = 4;
+
+    if (strncmp(s, code, 3) != 0 || (s[3] != '-' && s[3] != ' '))
+	return (0);
+    *sep = s[3];
+    if (slen > 0) {
+	if (strncmp(s + 4, status, slen) != 0 || (s[4 + slen] != ' ' && s[4 + slen] != 0))
+	    return (0);
+	n += slen;
+    }
+    if (s[n] == ' ')
+	n++;
+    return (n);
+}
+
+/* report_diag_tidy - drop the repeated prefixes of a multi-line reply */
+
+void    report_diag_tidy(char *diag)
+{
+    const unsigned char *u = (const unsigned char *) diag;
+    char    code[4], status[REPORT_WORD_MAX + 1];
+    size_t  slen = 0, i, o, first = 0;
+    bool    found = false, cont;
+    char    sep;
+
+    /* the first reply code at a word's start, and its status */
+    for (i = 0; u[i]; i++) {
+	if (u[i] < '2' || u[i] > '5' || !isdigit(u[i + 1]) || !isdigit(u[i + 2])
+	    || (u[i + 3] != '-' && u[i + 3] != ' '))
+	    continue;
+	if (i > 0 && u[i - 1] != ' ' && u[i - 1] != '(' && u[i - 1] != '"' && u[i - 1] != '\'')
+	    continue;
+	found = true;
+	break;
+    }
+    if (!found)
+	return;
+    memcpy(code, diag + i, 3);
+    code[3] = 0;
+    cont = (diag[i + 3] == '-');
+    if (report_status_find(diag + i + 4, status, sizeof(status))
+	&& strncmp(diag + i + 4, status, strlen(status)) == 0
+	&& (diag[i + 4 + strlen(status)] == ' ' || diag[i + 4 + strlen(status)] == 0))
+	slen = strlen(status);
+    first = i + 4 + slen;
+    /* copy the rest, leaving out the later prefixes */
+    for (i = o = first; diag[i]; ) {
+	size_t  n;
+
+	if (diag[i - 1] == ' ' && (n = reply_prefix(diag + i, code, status, slen, &sep)) > 0
+	    && (slen > 0 || sep == '-' || cont)) {
+	    cont = cont || sep == '-';
+	    i += n;
+	    continue;
+	}
+	diag[o++] = diag[i++];
+    }
+    while (o > first && diag[o - 1] == ' ')
+	o--;
+    diag[o] = 0;
 }

@@ -9,8 +9,10 @@
 # found and hard/soft equal to the label at least the floors below (what
 # the parser reaches today, with the label errata of label-errata.tsv),
 # no non-bounce classified hard, and CRLF/CR copies answering as the LF
-# original.  The reason floor (85 %) guards against regressions only: the
-# issue's target is 95 %, not reached yet (docs/reasons.md).
+# original.  The floors are the figures reached, rounded down (recipients
+# 99.4 %, hard/soft 96.9 %, reasons 91.0 %); the reason floor guards
+# against regressions only: the issue's targets (hard/soft 99 %, reasons
+# 95 %) are not reached yet (docs/reasons.md).
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 skip_status=0
@@ -23,5 +25,5 @@ if [ ! -f "$corpus/labels.tsv" ] || [ ! -d "$corpus/eml" ]; then
     exit $skip_status
 fi
 exec "$top_builddir/tests/corpus/corpus_report" \
-    -r "${CORPUS_MIN_RCPT:-99}" -s "${CORPUS_MIN_HARD:-94}" -e "${CORPUS_MIN_REASON:-85}" \
+    -r "${CORPUS_MIN_RCPT:-99}" -s "${CORPUS_MIN_HARD:-96}" -e "${CORPUS_MIN_REASON:-90}" \
     -x "$top_srcdir/tests/corpus/label-errata.tsv" "$corpus"

@@ -4,7 +4,8 @@
  * SUMMARY
  *	measure the report parser on a labelled corpus of real bounces
  * SYNOPSIS
- *	corpus_report [-v] [-t] [-n loops] [-r min] [-s min] [-e min] [-x errata] dir
+ *	corpus_report [-v] [-c] [-t] [-n loops] [-r min] [-s min] [-e min]
+ *		[-x errata] [-S set] [-H half] dir
  * DESCRIPTION
  *	Reads dir/labels.tsv (one row per message and recipient; see
  *	dir/README.md), parses each dir/eml/FILE with report_parse() and
@@ -23,12 +24,20 @@
  *	  bsd (LF) original
  *
  *	-x names a file of label errata (file, label recipient, corrected
- *	recipient, evidence; tab-separated, "#" comments): labels known to
+ *	recipient, evidence, and optionally a corrected reason and a
+ *	corrected hardbounce; tab-separated, "#" comments): labels known to
  *	be wrong are corrected, for the bsd file and its dos and mac copies,
  *	and the overall figures are printed both ways; the checks use the
  *	corrected ones.
  *
- *	-v lists every row that differs from its label.  -t parses the
+ *	-S keeps only the rows of one set (bsd, dos, mac, err, not, debug).
+ *	-H 0 or -H 1 keeps only one half of the files, split by a hash of
+ *	the file's name (the dos and mac copies go with their original):
+ *	develop on one half, check that the other improves too.
+ *
+ *	-v lists every row that differs from its label.  -c prints the
+ *	confusion of reasons: each (label, ours) pair that differs, with
+ *	its count, most frequent first.  -t parses the
  *	whole set -n times (default 20) and prints the messages per
  *	second: a measurement, not a test.
  * DIAGNOSTICS
@@ -50,9 +59,17 @@
 
 typedef struct {
     char   *file, *rcpt, *reason, *module, *set;
-    int     hard;
+    char   *label_reason;		/* as labelled, before the errata */
+    int     hard, label_hard;
     bool    corrected;			/* by the errata */
+    bool    rcpt_fixed;			/* its recipient, by the errata */
 } ROW;
+
+typedef struct {
+    char    label[32];
+    char    ours[32];
+    int     count;
+} CONFUSION;
 
 typedef struct {
     char    name[64];
@@ -117,6 +134,39 @@ static TALLY *tally_get(TALLY *t, int *nt, const char *name)
     return (t + (*nt)++);
 }
 
+/* base_name - the file's name without "sisimai-", "sisimai-dos-", "sisimai-mac-" */
+
+static const char *base_name(const char *f)
+{
+    if (strncmp(f, "sisimai-dos-", 12) == 0 || strncmp(f, "sisimai-mac-", 12) == 0)
+	return (f + 12);
+    if (strncmp(f, "sisimai-", 8) == 0)
+	return (f + 8);
+    return (f);
+}
+
+/* half_of - 0 or 1: FNV-1a of the base name, its lowest bit */
+
+static int half_of(const char *file)
+{
+    unsigned long h = 2166136261UL;
+
+    for (const char *cp = base_name(file); *cp; cp++)
+	h = ((h ^ (unsigned char) *cp) * 16777619UL) & 0xffffffffUL;
+    return ((int) (h & 1));
+}
+
+static int cmp_confusion(const void *a, const void *b)
+{
+    const CONFUSION *x = a, *y = b;
+
+    if (x->count != y->count)
+	return (y->count - x->count);
+    if (strcmp(x->label, y->label) != 0)
+	return (strcmp(x->label, y->label));
+    return (strcmp(x->ours, y->ours));
+}
+
 static double pct(int ok, int n)
 {
     return (n ? 100.0 * ok / n : 100.0);
@@ -159,7 +209,10 @@ static int cmp_tally(const void *a, const void *b)
 int     main(int argc, char **argv)
 {
     double  min_rcpt = 99, min_hard = 99, min_reason = 0;
-    int     loops = 20, ch, timing = 0;
+    int     loops = 20, ch, timing = 0, confusion = 0, half = -1;
+    const char *only_set = NULL;
+    CONFUSION *conf = NULL;
+    int     nconf = 0;
     char    path[4096], line[8192];
     FILE   *fp;
     ROW    *rows = NULL;
@@ -167,9 +220,10 @@ int     main(int argc, char **argv)
     TALLY  *tally, all;
     int     ntally = 0, nonbounce_hard = 0, eol_diff = 0, eol_checked = 0, failures = 0;
     const char *dir, *errata = NULL;
-    int     corrected = 0, raw_rcpt_ok = 0;
+    int     corrected = 0, raw_rcpt_ok = 0, raw_reason_ok = 0, raw_reason_rows = 0;
+    int     raw_hard_ok = 0, raw_hard_rows = 0;
 
-    while ((ch = getopt(argc, argv, "vtn:r:s:e:x:")) != -1) {
+    while ((ch = getopt(argc, argv, "vctn:r:s:e:x:S:H:")) != -1) {
 	switch (ch) {
 	case 'v':
 	    verbose = 1;
@@ -192,13 +246,22 @@ int     main(int argc, char **argv)
 	case 'x':
 	    errata = optarg;
 	    break;
+	case 'c':
+	    confusion = 1;
+	    break;
+	case 'S':
+	    only_set = optarg;
+	    break;
+	case 'H':
+	    half = atoi(optarg) & 1;
+	    break;
 	default:
-	    fprintf(stderr, "usage: corpus_report [-v] [-t] [-n loops] [-r min] [-s min] [-e min] dir\n");
+	    fprintf(stderr, "usage: corpus_report [-v] [-c] [-t] [-n loops] [-r min] [-s min] [-e min] [-x errata] [-S set] [-H half] dir\n");
 	    return (2);
 	}
     }
     if (optind != argc - 1) {
-	fprintf(stderr, "usage: corpus_report [-v] [-t] [-n loops] [-r min] [-s min] [-e min] dir\n");
+	fprintf(stderr, "usage: corpus_report [-v] [-c] [-t] [-n loops] [-r min] [-s min] [-e min] [-x errata] [-S set] [-H half] dir\n");
 	return (2);
     }
     dir = argv[optind];
@@ -232,6 +295,9 @@ int     main(int argc, char **argv)
 	    nc = split_tabs(line, cols, COLS_MAX);
 	    if (nc <= ci[5])
 		continue;
+	    if ((only_set != NULL && strcmp(cols[ci[5]], only_set) != 0)
+		|| (half >= 0 && half_of(cols[ci[0]]) != half))
+		continue;
 	    if (nrows == caprows) {
 		caprows = caprows ? 2 * caprows : 256;
 		if ((rows = realloc(rows, (size_t) caprows * sizeof(*rows))) == NULL)
@@ -242,9 +308,12 @@ int     main(int argc, char **argv)
 	    r->rcpt = strdup(cols[ci[1]]);
 	    r->reason = strdup(cols[ci[2]]);
 	    r->hard = atoi(cols[ci[3]]);
+	    r->label_reason = strdup(r->reason);
+	    r->label_hard = r->hard;
 	    r->module = strdup(cols[ci[4]][0] ? cols[ci[4]] : "(none)");
 	    r->set = strdup(cols[ci[5]]);
 	    r->corrected = false;
+	    r->rcpt_fixed = false;
 	}
 	fclose(fp);
     }
@@ -256,22 +325,27 @@ int     main(int argc, char **argv)
 	    return (2);
 	}
 	while (fgets(line, sizeof(line), fp) != NULL) {
-	    if (line[0] == '#' || split_tabs(line, cols, COLS_MAX) < 3)
+	    int     nc;
+
+	    if (line[0] == '#' || (nc = split_tabs(line, cols, COLS_MAX)) < 3)
 		continue;
 	    for (int i = 0; i < nrows; i++) {
-		const char *f = rows[i].file;
-
-		if (strncmp(f, "sisimai-dos-", 12) == 0 || strncmp(f, "sisimai-mac-", 12) == 0)
-		    f += 12;
-		else if (strncmp(f, "sisimai-", 8) == 0)
-		    f += 8;
-		if (strcmp(f, cols[0] + (strncmp(cols[0], "sisimai-", 8) == 0 ? 8 : 0)) == 0
-		    && strcmp(rows[i].rcpt, cols[1]) == 0) {
+		if (strcmp(base_name(rows[i].file), base_name(cols[0])) != 0
+		    || strcmp(rows[i].rcpt, cols[1]) != 0)
+		    continue;
+		if (strcmp(cols[1], cols[2]) != 0) {
 		    free(rows[i].rcpt);
 		    rows[i].rcpt = strdup(cols[2]);
-		    rows[i].corrected = true;
-		    corrected++;
+		    rows[i].rcpt_fixed = true;
 		}
+		if (nc > 4 && cols[4][0]) {
+		    free(rows[i].reason);
+		    rows[i].reason = strdup(cols[4]);
+		}
+		if (nc > 5 && cols[5][0])
+		    rows[i].hard = atoi(cols[5]);
+		rows[i].corrected = true;
+		corrected++;
 	    }
 	}
 	fclose(fp);
@@ -306,13 +380,38 @@ int     main(int argc, char **argv)
 	    t->rcpt_rows++, all.rcpt_rows++;
 	    if (got)
 		t->rcpt_ok++, all.rcpt_ok++;
-	    if (got && !r->corrected)
+	    if (got && !r->rcpt_fixed)
 		raw_rcpt_ok++;
 	}
 	if (strcmp(r->reason, "UNLABELLED") != 0 && strcmp(r->reason, "notbounce") != 0) {
 	    t->reason_rows++, all.reason_rows++;
 	    if (got && strcmp(got->reason, r->reason) == 0)
 		t->reason_ok++, all.reason_ok++;
+	    else if (confusion) {
+		const char *ours = got ? got->reason : "(not found)";
+		int     k;
+
+		for (k = 0; k < nconf; k++)
+		    if (strcmp(conf[k].label, r->reason) == 0 && strcmp(conf[k].ours, ours) == 0)
+			break;
+		if (k == nconf) {
+		    if ((conf = realloc(conf, (size_t) (nconf + 1) * sizeof(*conf))) == NULL)
+			return (2);
+		    snprintf(conf[k].label, sizeof(conf[k].label), "%s", r->reason);
+		    snprintf(conf[k].ours, sizeof(conf[k].ours), "%s", ours);
+		    conf[k].count = 0;
+		    nconf++;
+		}
+		conf[k].count++;
+	    }
+	}
+	if (strcmp(r->label_reason, "UNLABELLED") != 0 && strcmp(r->label_reason, "notbounce") != 0) {
+	    raw_reason_rows++;
+	    raw_reason_ok += got && strcmp(got->reason, r->label_reason) == 0;
+	}
+	if (r->label_hard != -1) {
+	    raw_hard_rows++;
+	    raw_hard_ok += got && got->hard == (r->label_hard == 1);
 	}
 	if (r->hard != -1) {
 	    t->hard_rows++, all.hard_rows++;
@@ -325,7 +424,8 @@ int     main(int argc, char **argv)
 		    nonbounce_hard++;
 		    printf("# NOT A BOUNCE, YET HARD: %s %s\n", r->file, rep.rcpt[k].address);
 		}
-	if (verbose && (!got || (strcmp(r->reason, "UNLABELLED") && strcmp(got->reason, r->reason))
+	if (verbose && (!got || (strcmp(r->reason, "UNLABELLED") && strcmp(r->reason, "notbounce")
+				 && strcmp(got->reason, r->reason))
 			|| (r->hard != -1 && got->hard != (r->hard == 1))))
 	    printf("# DIFF %s [%s] want %s <%s> %s/%d got %s %s %s/%d %s %d [%s]\n",
 		   r->file, r->module, r->set, r->rcpt, r->reason, r->hard,
@@ -367,9 +467,17 @@ int     main(int argc, char **argv)
 	       pct(t->rcpt_ok, t->rcpt_rows), pct(t->reason_ok, t->reason_rows),
 	       pct(t->hard_ok, t->hard_rows));
     }
+    if (confusion && nconf > 0) {
+	qsort(conf, (size_t) nconf, sizeof(*conf), cmp_confusion);
+	printf("# reason confusion: label -> ours (count)\n");
+	for (int k = 0; k < nconf; k++)
+	    printf("#   %-16s -> %-16s %3d\n", conf[k].label, conf[k].ours, conf[k].count);
+    }
     if (errata != NULL)
-	printf("# label errata applied to %d rows (%s); recipients found as labelled: %.1f%%\n",
-	       corrected, errata, pct(raw_rcpt_ok, all.rcpt_rows));
+	printf("# label errata applied to %d rows (%s); as labelled: recipients found %.1f%%,"
+	       " reasons %.1f%%, hard/soft %.1f%%\n", corrected, errata,
+	       pct(raw_rcpt_ok, all.rcpt_rows), pct(raw_reason_ok, raw_reason_rows),
+	       pct(raw_hard_ok, raw_hard_rows));
     printf("# non-bounces classified hard: %d; line-end variants differing: %d of %d\n",
 	   nonbounce_hard, eol_diff, eol_checked);
     printf("1..5\n");
@@ -420,10 +528,12 @@ int     main(int argc, char **argv)
 	free(rows[i].file);
 	free(rows[i].rcpt);
 	free(rows[i].reason);
+	free(rows[i].label_reason);
 	free(rows[i].module);
 	free(rows[i].set);
     }
     free(rows);
     free(tally);
+    free(conf);
     return (failures ? 1 : 0);
 }

@@ -27,7 +27,7 @@ mkdir -p "$(dirname "$rows")"
 tap_check "Perl Sisimai reads the corpus" \
     sh -c 'perl "$1" "$2" > "$3" && test -s "$3"' sh \
     "$top_srcdir/tests/corpus/reason-dump.pl" "$corpus" "$rows"
-out=$("$harness" -m "${REASON_MIN:-85}" "$rows" 2>&1) && status=0 || status=$?
+out=$("$harness" -m "${REASON_MIN:-87}" "$rows" 2>&1) && status=0 || status=$?
 tap_result "$status" "reasons agree with the labels, no non-bounce is hard"
 tap_diag "$out"
 [ "$tap_failed" -eq 0 ]

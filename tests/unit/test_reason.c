@@ -192,6 +192,27 @@ static const ROW rows[] = {
     {REPORT_ACTION_RELAYED, "", 0, "", 0, "delivered", false, "relayed"},
     {NONE, "2.1.5", 250, "250 2.1.5 OK", 0, "delivered", false, "a 2.x.x status"},
 
+    /* rules added with the parser's wish-list (each fails without its rule) */
+    {FAILED, "5.0.0", 0, "5.1.0 - Unknown address error 550-'5.7.1 <a@example.org>... "
+	"Access denied' (delivery attempts: 0)", 0, "securityerror", false,
+	"the status after the server's reply code is the server's, not a relay's summary"},
+    {FAILED, "", 550, "550 SC-004 Unfortunately, messages from 192.0.2.22 weren't sent. "
+	"The problem is that too many unwanted messages have been sent from the IP address",
+	"MAIL", "blocked", false, "an IP refused at MAIL FROM is blocked, not a sender"},
+    {FAILED, "4.2.1", 421, "421 4.2.1 Service refuse. Veuillez essayer plus tard. "
+	"Service refused, please try later.", 0, "blocked", false,
+	"the greeting refuses the client"},
+    {FAILED, "", 0, "There was an error delivering your mail to <a@example.invalid>. "
+	"DNS lookup failure: host example.invalid not found", 0, "hostunknown", true,
+	"dma: no MX and no address for the domain"},
+    {FAILED, "4.3.0", 0, "x-unix; /var/mail/a/Maildir/tmp/1.neko: Disk quota exceeded", 0,
+	"mailboxfull", false, "a local mailer that says the quota is exceeded"},
+    {FAILED, "5.0.0", 0, "X-Unix; 127", 0, "mailererror", false,
+	"a local program's exit status"},
+    {FAILED, "5.7.1", 551, "551 5.7.1 <a@example.org>: Recipient address rejected: "
+	"Delivery not authorized", "RCPT", "securityerror", false,
+	"RFC 3463's own words for 5.7.1"},
+
     /* status look-alikes in the text are not statuses */
     {FAILED, "", 0, "connect to 5.1.1.1: Connection refused", 0, "expired", false,
 	"an IP address is not a status"},

@@ -227,6 +227,153 @@ static void verdicts(void **state)
     }
 }
 
+/*
+ * What the parser gives the classifier (docs/reasons.md): the SMTP
+ * command a reply answered, the reply itself, the diagnostic type, the
+ * Status comment, a multi-line reply read as one sentence, a permanent
+ * class said in words.  Each case fails without its rule.
+ */
+typedef struct {
+    const char *name;
+    const char *msg;
+    const char *address;		/* the recipient looked at */
+    const char *reason;
+    int     hard;
+    const char *command;		/* "" none */
+    const char *status;			/* NULL: do not check */
+    const char *diag_has;		/* NULL: do not check */
+} RULE;
+
+#define SENDMAIL_HEAD \
+    "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.com>\n" \
+    "To: sales@dealer.example\nSubject: Returned mail: User unknown\n\n" \
+    "   ----- Transcript of session follows -----\n"
+
+static const RULE rules_cases[] = {
+    {"Sendmail transcript: \">>> RCPT To:\" names the command, \"<<<\" the reply",
+	SENDMAIL_HEAD
+	"While talking to mail.example.co.jp:\n"
+	">>> RCPT To:<mikeneko@example.co.jp>\n"
+	"<<< 550 Requested User Mailbox not found. No such user here.\n"
+	"550 <mikeneko@example.co.jp>... User unknown\n\n"
+	"   ----- Unsent message follows -----\n"
+	"From: sales@dealer.example\nTo: mikeneko@example.co.jp\n\nhi\n",
+     "mikeneko@example.co.jp", "userunknown", 1, "RCPT", NULL, "No such user here"},
+    {"Sendmail transcript: a refusal at MAIL FROM, the reply above the recipient's line",
+	SENDMAIL_HEAD
+	"While talking to mailin1.example.org:\n"
+	">>> MAIL From:<sales@dealer.example>\n"
+	"<<< 501 <sales@dealer.example>... no access from mail server [192.0.2.55]\n"
+	"554 <kijitora@example.org>... Remote protocol error\n\n"
+	"   ----- Unsent message follows -----\n"
+	"From: sales@dealer.example\nTo: kijitora@example.org\n\nhi\n",
+     "kijitora@example.org", "blocked", 0, "MAIL", NULL, "no access from mail server"},
+    {"qmail: \"most progress was RCPT TO response\" is the RCPT command",
+	"From: MAILER-DAEMON@mx.example.jp\nTo: sales@dealer.example\nSubject: failure notice\n\n"
+	"Hi. This is the qmail-send program at mx.example.jp.\n"
+	"I'm afraid I wasn't able to deliver your message to the following addresses.\n"
+	"This is a permanent error; I've given up. Sorry it didn't work out.\n\n"
+	"<kijitora@example.ne.jp>:\n"
+	"Sorry, no SMTP connection got far enough; most progress was RCPT TO response;\n"
+	"remote host 192.0.2.32 said: 550 Unknown user kijitora@example.ne.jp\n\n"
+	"--- Below this line is a copy of the message.\n\n"
+	"Return-Path: <sales@dealer.example>\nTo: kijitora@example.ne.jp\n\nhi\n",
+     "kijitora@example.ne.jp", "userunknown", 1, "RCPT", NULL, NULL},
+    {"RFC 3464: a Diagnostic-Code of type X-Unix keeps its type: a mailer error",
+	"From: MAILER-DAEMON@mx.example.jp\nSubject: Returned mail: see transcript\n"
+	"Content-Type: multipart/report; report-type=delivery-status; boundary=\"R1\"\n\n"
+	"--R1\nContent-Type: message/delivery-status\n\n"
+	"Reporting-MTA: dns; mx.example.jp\n\n"
+	"Final-Recipient: RFC822; program@example.jp\nAction: failed\nStatus: 5.0.0\n"
+	"Diagnostic-Code: X-Unix; 127\n\n--R1--\n",
+     "program@example.jp", "mailererror", 0, "", "5.0.0", "X-Unix; 127"},
+    {"RFC 3464: no Diagnostic-Code, the Status comment says why",
+	"From: MAILER-DAEMON@mx.example.jp\nSubject: Warning: could not send message\n"
+	"Content-Type: multipart/report; report-type=delivery-status; boundary=\"R2\"\n\n"
+	"--R2\nContent-Type: message/delivery-status\n\n"
+	"Reporting-MTA: dns; mx.example.jp\n\n"
+	"Final-Recipient: rfc822;sabatora@cat.example.net\nAction: delayed\n"
+	"Status: 4.0.0 (cat.example.net: host name lookup failure)\n\n--R2--\n",
+     "sabatora@cat.example.net", "networkerror", 0, "", "4.0.0", "host name lookup failure"},
+    {"RFC 3464: a multi-line reply reads as one sentence without its repeated prefixes",
+	"From: MAILER-DAEMON@mx.example.jp\nSubject: Undelivered Mail Returned to Sender\n"
+	"Content-Type: multipart/report; report-type=delivery-status; boundary=\"R3\"\n\n"
+	"--R3\nContent-Type: message/delivery-status\n\n"
+	"Reporting-MTA: dns; mx.example.jp\n\n"
+	"Final-Recipient: rfc822; kijitora@gmail.example.com\nAction: failed\nStatus: 5.7.1\n"
+	"Diagnostic-Code: smtp; 550-5.7.1 [192.0.2.222 13] Messages with multiple\n"
+	"    550-5.7.1 addresses in From: header are not accepted. v14si1155795plk.134 -\n"
+	"    550 5.7.1 gsmtp\n\n--R3--\n",
+     "kijitora@gmail.example.com", "notcompliantrfc", 0, "", "5.7.1",
+     "multiple addresses in From: header are not accepted. v14si1155795plk.134 - gsmtp"},
+    {"Exim: \"This is a permanent error\" makes a null MX a hard bounce",
+	"From: Mail Delivery System <Mailer-Daemon@mx.example.org>\n"
+	"To: sales@dealer.example\nSubject: Mail delivery failed: returning message to sender\n\n"
+	"This message was created automatically by mail delivery software.\n\n"
+	"A message that you sent could not be delivered to one or more of its\n"
+	"recipients. This is a permanent error. The following address(es) failed:\n\n"
+	"  neko@example.org\n"
+	"    an MX or SRV record indicated no SMTP service\n\n"
+	"------ This is a copy of the message, including all the headers. ------\n\n"
+	"From: sales@dealer.example\nTo: neko@example.org\nSubject: offer\n\nhello\n",
+     "neko@example.org", "notaccept", 1, "", "5.0.0", "no SMTP service"},
+    {"a line that introduces the list is no reason: nothing to go on",
+	"From: postmaster@mx.example.com\nTo: sales@dealer.example\n"
+	"Subject: Delivery Status Notification (Failure)\n\n"
+	"This is an automatically generated Delivery Status Notification.\n\n"
+	"Delivery to the following recipients failed permanently:\n\n"
+	"   * kijitora@example.or.jp\n",
+     "kijitora@example.or.jp", "undefined", 0, "", "5.0.0", NULL},
+    {"\"Size (in bytes): 222\" is no SMTP reply: the notice's reply line is taken",
+	"From: postmaster@mx.example.com\nTo: sales@dealer.example\nSubject: Undeliverable\n\n"
+	"Error: Invalid user address\n\n"
+	"Error message below:\n550 - Requested action not taken: no such user here\n\n"
+	"Message details:\n  Subject: Test message\n"
+	"  RCPT TO: straycat@example.com\n"
+	"  Size (in bytes): 222\n  Number of lines: 2\n",
+     "straycat@example.com", NULL, -1, NULL, NULL, "no such user here"},
+};
+
+/* rules - the parser's rules for the classifier, in LF, CRLF and CR */
+
+static void rules(void **state)
+{
+    static const char *const eols[] = {"\n", "\r\n", "\r"};
+
+    (void) state;
+    for (size_t i = 0; i < sizeof(rules_cases) / sizeof(rules_cases[0]); i++) {
+	const RULE *c = rules_cases + i;
+
+	for (size_t e = 0; e < 3; e++) {
+	    REPORT  r;
+	    size_t  len;
+	    char   *msg = with_eol(c->msg, eols[e], &len);
+	    const REPORT_RCPT *rc = NULL;
+
+	    assert_int_equal(report_parse(msg, len, &r), REPORT_OK);
+	    for (int k = 0; k < r.nrcpt; k++)
+		if (strcmp(r.rcpt[k].address, c->address) == 0)
+		    rc = r.rcpt + k;
+	    if (rc == NULL)
+		fail_msg("%s: no recipient %s (%s)", c->name, c->address, r.why);
+	    if (c->reason && strcmp(rc->reason, c->reason) != 0)
+		fail_msg("%s: reason %s, want %s [%s]", c->name, rc->reason, c->reason,
+			 rc->diagnostic);
+	    if (c->hard >= 0 && rc->hard != (c->hard == 1))
+		fail_msg("%s: hard %d, want %d", c->name, rc->hard, c->hard);
+	    if (c->command && strcmp(rc->command, c->command) != 0)
+		fail_msg("%s: command \"%s\", want \"%s\"", c->name, rc->command, c->command);
+	    if (c->status && strcmp(rc->status, c->status) != 0)
+		fail_msg("%s: status \"%s\", want \"%s\"", c->name, rc->status, c->status);
+	    if (c->diag_has && strstr(rc->diagnostic, c->diag_has) == NULL)
+		fail_msg("%s: diagnostic \"%s\" lacks \"%s\"", c->name, rc->diagnostic,
+			 c->diag_has);
+	    report_free(&r);
+	    free(msg);
+	}
+    }
+}
+
 /* parse_any - whatever the input, a verdict and no crash */
 
 static void parse_any(const char *msg, size_t len)
@@ -372,6 +519,7 @@ int     main(void)
 {
     const struct CMUnitTest tests[] = {
 	cmocka_unit_test(verdicts),
+	cmocka_unit_test(rules),
 	cmocka_unit_test(truncated),
 	cmocka_unit_test(garbage),
 	cmocka_unit_test(hostile),
