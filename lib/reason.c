@@ -24,7 +24,9 @@
  *
  *	2. The text, normalised once (lower-case ASCII and Cyrillic, one
  *	   space for any run of white space, typographic quotes as ASCII),
- *	   is matched against the phrase table in its order; the first
+ *	   is looked at for a provider's documented numbered code
+ *	   (reason_codes: Spectrum's "AUP#In-1310"), which names the reason
+ *	   outright; else it is matched against the phrase table in its order; the first
  *	   firm phrase found is the text's reason, else the first weak one.
  *
  *	3. The status: the one given, or, when none or only a generic
@@ -45,7 +47,9 @@
  *	   - a decisive status (5.1.1, 5.2.2, 5.7.x, ...) wins over a weak
  *	     phrase (one MTAs also use for other things: "mailbox
  *	     unavailable", "recipient address rejected", "access denied");
- *	   - then the weak phrase; then "expired" for a delayed recipient;
+ *	   - then the weak phrase (a reply prefix such as "recipient
+ *	     address rejected" only when the reply says no more after it);
+ *	     then "expired" for a delayed recipient;
  *	     then a status hint; then the reply code's row; then "onhold"
  *	     when there was a text we did not understand, "undefined" when
  *	     there was nothing to go on.
@@ -386,6 +390,28 @@ static bool status_prefix(const STATUS3 *st, const char *prefix)
     return (strcmp(buf, prefix) == 0);
 }
 
+/*
+ * says_no_more - after a prefix phrase ("recipient address rejected"),
+ * does the reply end, or go on only with punctuation, a bracketed tag
+ * or an "(in reply to ...)" note?  A ":" or "-" and words after it are
+ * the server's own reason, which the prefix must not stand for.
+ */
+static bool says_no_more(const char *text, const char *pat)
+{
+    const char *hit = strstr(text, pat), *cp;
+
+    if (hit == 0)
+	return (false);
+    for (cp = hit + strlen(pat); *cp == ' ' || *cp == '.' || *cp == ';' || *cp == ','; cp++)
+	 /* void */ ;
+    if (*cp == ':' || *cp == '-') {
+	for (cp++; *cp == ' '; cp++)
+	     /* void */ ;
+	return (*cp == 0 || *cp == '[' || *cp == '(');
+    }
+    return (true);
+}
+
 /* phrase_row - the first firm phrase the text matches, else the first weak */
 
 static const REASON_PHRASE *phrase_row(const char *text, size_t tlen, const STATUS3 *st,
@@ -398,17 +424,50 @@ static const REASON_PHRASE *phrase_row(const char *text, size_t tlen, const STAT
     for (size_t i = 0; i < reason_phrase_count; i++) {
 	const REASON_PHRASE *p = reason_phrases + i;
 
-	if (weak && p->strength == REASON_WEAK)
+	bool    is_weak = p->strength == REASON_WEAK || p->strength == REASON_PREFIX;
+
+	if (weak && is_weak)
 	    continue;
 	if (p->status && !status_prefix(st, p->status))
 	    continue;
 	if (tri_maybe(sv, p->phrase) && phrase_match(text, tlen, p->phrase)) {
-	    if (p->strength != REASON_WEAK)
+	    if (!is_weak)
 		return (p);
+	    if (p->strength == REASON_PREFIX && !says_no_more(text, p->phrase))
+		continue;
 	    weak = p;
 	}
     }
     return (weak);
+}
+
+/*
+ * code_row - the reason of a provider's documented numbered code in the
+ * text ("aup#in-1310"), or NULL.  Each marker is looked for once.
+ */
+static const char *code_row(const char *text, const TRI_SIEVE *sv)
+{
+    const char *prev = 0, *hit = 0;
+
+    for (size_t i = 0; i < reason_code_count; i++) {
+	const REASON_CODE *c = reason_codes + i;
+	const char *cp;
+	int     n = 0, digits = 0;
+
+	if (prev == 0 || strcmp(prev, c->marker) != 0) {
+	    prev = c->marker;
+	    hit = tri_maybe(sv, c->marker) ? strstr(text, c->marker) : 0;
+	}
+	if (hit == 0)
+	    continue;
+	for (cp = hit + strlen(c->marker); (*cp >= 'a' && *cp <= 'z') || *cp == '-'; cp++)
+	     /* void */ ;
+	for (; *cp >= '0' && *cp <= '9' && digits < 6; cp++, digits++)
+	    n = n * 10 + (*cp - '0');
+	if (digits > 0 && n >= c->low && n <= c->high)
+	    return (c->reason);
+    }
+    return (0);
 }
 
 /* reply_row - the table's reason for a reply code, or NULL */
@@ -501,10 +560,12 @@ static const char *classify(const REASON_INPUT *in, const char *text, size_t tle
 	&& in->action != REPORT_ACTION_DELAYED)
 	return ("delivered");
     tri_fill(&sv, text, tlen);
+    if ((r = code_row(text, &sv)) != 0)
+	return (r);
     ph = phrase_row(text, tlen, &st, &sv);
     sr = status_row(&st);
     stage = stage_of(in->command, text, &sv);
-    firm = (ph && ph->strength != REASON_WEAK);
+    firm = (ph && ph->strength != REASON_WEAK && ph->strength != REASON_PREFIX);
 
     /*
      * x.2.x: the mailbox exists, whatever the text says about the user;

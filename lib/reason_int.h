@@ -32,6 +32,11 @@
 					 * needs no corroboration: the
 					 * reporting system's own directory
 					 * lookup said so */
+#define REASON_PREFIX	3		/* weak, and only when the reply
+					 * says no more: "Recipient address
+					 * rejected." counts, "Recipient
+					 * address rejected: On hold" (a
+					 * reason we do not know) does not */
 
 typedef struct {
     const char *reason;
@@ -82,6 +87,21 @@ typedef struct {
     const char *phrase;
 } REASON_STAGE_PHRASE;
 
+/*
+ * A provider's numbered error code, where the provider documents its
+ * codes and puts one in every refusal of a kind: the marker, then
+ * letters or "-", then the number ("AUP#In-1310").  The first row whose
+ * range holds the number names the reason, before any phrase.
+ */
+typedef struct {
+    const char *marker;			/* normalised, e.g. "aup#" */
+    int     low;
+    int     high;
+    const char *reason;
+} REASON_CODE;
+
+extern const REASON_CODE reason_codes[];
+extern const size_t reason_code_count;
 extern const REASON_PHRASE reason_phrases[];
 extern const size_t reason_phrase_count;
 extern const REASON_STATUS reason_statuses[];

@@ -29,6 +29,7 @@
 #define F	REASON_FIRM
 #define W	REASON_WEAK
 #define S	REASON_SURE
+#define P	REASON_PREFIX
 
 const REASON_PHRASE reason_phrases[] = {
     /* the recipient's mailbox is full */
@@ -517,6 +518,17 @@ const REASON_PHRASE reason_phrases[] = {
     {"userunknown", "user doesn't exist", F, 0},
     {"userunknown", "user * does not exist", F, 0},
     {"userunknown", "user * was not found", F, 0},
+    /*
+     * Providers' own directory verdicts, as they document them: Yahoo's
+     * help ("Email sent to Yahoo Mail addresses is rejected") says "554
+     * delivery error: dd This user doesn't have a ... account" means the
+     * user does not exist; an MMS centre's (MMSC) report "No valid
+     * recipients for this MM" (MM: a multimedia message) that the number
+     * is not its subscriber.  The bare "This user doesn't have a ...
+     * account" of other gateways stays under rule 7.
+     */
+    {"userunknown", "delivery error: dd this user doesn't have a", S, 0},
+    {"userunknown", "no valid recipients for this mm", S, 0},
     {"userunknown", "user doesn't have a", F, 0},
     {"userunknown", "user does not have a", F, 0},
     {"userunknown", "recipient not found", F, 0},
@@ -689,9 +701,9 @@ const REASON_PHRASE reason_phrases[] = {
     {"userunknown", "invalid user", W, 0},
     {"userunknown", "mailbox unavailable", W, 0},
     {"userunknown", "mailbox is unavailable", W, 0},
-    {"userunknown", "recipient address rejected", W, 0},
-    {"userunknown", "recipient rejected", W, 0},
-    {"userunknown", "address rejected", W, 0},
+    {"userunknown", "recipient address rejected", P, 0},
+    {"userunknown", "recipient rejected", P, 0},
+    {"userunknown", "address rejected", P, 0},
     {"userunknown", "recipient not ok", W, 0},
     {"userunknown", "not a local address", W, 0},
     {"userunknown", "is not local", W, 0},
@@ -711,6 +723,13 @@ const REASON_PHRASE reason_phrases[] = {
     {"rejected", "administrative prohibition", F, 0},
     {"securityerror", "delivery not authorized", W, 0},	/* RFC 3463's 5.7.1 */
     {"securityerror", "access denied", W, 0},
+    /*
+     * a recipient's server refused it and gave no reason (the "Mail System
+     * Error - Returned Mail" notices: "Each of the following recipients
+     * was rejected by a remote mail server", with the server's reasons
+     * under it when there are any): the recipient's side refused us
+     */
+    {"filtered", "recipients was rejected by a remote mail server", W, 0},
 };
 const size_t reason_phrase_count = sizeof(reason_phrases) / sizeof(reason_phrases[0]);
 
@@ -722,6 +741,34 @@ const size_t reason_phrase_count = sizeof(reason_phrases) / sizeof(reason_phrase
  * RFC 3463 (and the later RFCs 3886, 4468, 4865, 4954, 5248, 6710, 7293,
  * 7372, 7505, 8098) with what each code tells about the recipient.
  */
+/*
+ * Spectrum (Charter) publishes its codes on spectrum.net's "Understanding
+ * email error codes" page and quotes one, "AUP#In-1310", with a link to
+ * that page in each refusal: 1000 the IP is blocked, 1010-1080 the
+ * sending account is limited, 1090 a system error, 1100-1150 the IP's
+ * DNS, 1160-1190 the domain's security policy, 1200-1250 the IP is
+ * listed (Cloudmark, Spamhaus), 1260 IPv6 is refused, 1300-1490
+ * connection and volume limits, 1500-1520 a forged sender, 1530 the
+ * size, 1540-1550 too many messages or recipients, 1560 too many
+ * invalid recipients.
+ */
+const REASON_CODE reason_codes[] = {
+    {"aup#", 1000, 1000, "blocked"},
+    {"aup#", 1010, 1080, "rejected"},
+    {"aup#", 1090, 1090, "systemerror"},
+    {"aup#", 1100, 1150, "blocked"},
+    {"aup#", 1160, 1190, "policyviolation"},
+    {"aup#", 1200, 1250, "blocked"},
+    {"aup#", 1260, 1260, "networkerror"},
+    {"aup#", 1300, 1490, "toomanyconn"},
+    {"aup#", 1500, 1520, "rejected"},
+    {"aup#", 1530, 1530, "mesgtoobig"},
+    {"aup#", 1540, 1550, "toomanyconn"},
+    {"aup#", 1560, 1560, "policyviolation"},
+};
+
+const size_t reason_code_count = sizeof(reason_codes) / sizeof(reason_codes[0]);
+
 const REASON_STATUS reason_statuses[] = {
     {0, 1, 1, 0, "userunknown", D},	/* bad destination mailbox address */
     {0, 1, 2, 0, "hostunknown", D},	/* bad destination system address */

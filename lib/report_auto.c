@@ -8,6 +8,8 @@
  *
  *	bool	report_bounce_like(REPORT_CTX *ctx)
  *	bool	report_auto_detect(REPORT_CTX *ctx)
+ *
+ *	bool	report_list_notice(REPORT_CTX *ctx)
  * DESCRIPTION
  *	report_bounce_like() says whether a message without a
  *	machine-readable report still looks like a delivery report: it
@@ -25,6 +27,11 @@
  *	"vacation".  An Apple Mail unsubscribe request (X-Apple-Unsubscribe)
  *	is a complaint of type opt-out.  Call it only for messages that
  *	are not bounces: MTAs mark their bounces auto-replied too.
+ *
+ *	report_list_notice() says whether the message is a mailing-list
+ *	manager's own notice about a post (fml's X-MLServer header and a
+ *	sender that is the list's -admin, -owner or -request address);
+ *	report_bounce_like() counts such a notice as a bounce.
  *--*/
 
 #include "config.h"
@@ -64,6 +71,31 @@ static bool head_line_match(const char *text, size_t len, const char *const *tab
     return (false);
 }
 
+/*
+ * report_list_notice - a mailing-list manager's own notice about a post
+ * (fml: "You are not a member of this mailing list <list>", "Duplicated
+ * Message-ID in <list>"): fml marks its mail X-MLServer, and its notices
+ * come from the list's administrative address ("list-admin@",
+ * "-owner", "-request", "owner-list@"), where posts come from their
+ * authors.  The list that refused the post is named in the notice.
+ */
+bool    report_list_notice(REPORT_CTX *ctx)
+{
+    static const char *const admin[] = {"-admin@", "-owner@", "-request@"};
+    const char *at;
+    size_t  vlen;
+
+    if (ctx->head.len == 0 || !ctx->report->from[0]
+	|| report_header_get(ctx->head.data, ctx->head.len, "X-MLServer", &vlen) == NULL)
+	return (false);
+    if (strncmp(ctx->report->from, "owner-", 6) == 0)
+	return (true);
+    for (size_t i = 0; i < sizeof(admin) / sizeof(admin[0]); i++)
+	if ((at = strstr(ctx->report->from, admin[i])) != NULL && at > ctx->report->from)
+	    return (true);
+    return (false);
+}
+
 /* report_bounce_like - a delivery report without a report part? */
 
 bool    report_bounce_like(REPORT_CTX *ctx)
@@ -73,7 +105,7 @@ bool    report_bounce_like(REPORT_CTX *ctx)
     const char *rp;
     bool    machine;
 
-    if (ctx->failed[0])
+    if (ctx->failed[0] || report_list_notice(ctx))
 	return (true);
     report_lower_utf8(lower, sizeof(lower), ctx->from_raw, strlen(ctx->from_raw));
     if (report_pat_match(lower, report_pat_bounce_from) >= 0 || !ctx->from_raw[0])

@@ -120,6 +120,7 @@ extern bool report_arf_read(REPORT_CTX *);
 /* report_auto.c */
 extern bool report_auto_detect(REPORT_CTX *);
 extern bool report_bounce_like(REPORT_CTX *);
+extern bool report_list_notice(REPORT_CTX *);
 
 /* report_text.c */
 #define REPORT_TEXT_FILL	0	/* fill known recipients' diagnostics */

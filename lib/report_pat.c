@@ -104,6 +104,7 @@ const char *const report_pat_orig_line[] = {
     "this is a copy of the message", "the header of the original",
     "the original message headers", "unsent message follows",
     "here is a copy of the first part", "--- original message",
+    "original mail as follows",
     NULL,
 };
 
@@ -141,6 +142,19 @@ const char *const report_pat_boiler[] = {
     "рекомендуем вам проверить", "this is an automatically generated",
     "a message that you sent could not be delivered",
     "delivery report unavailable",
+    NULL,
+};
+
+/*
+ * A group's or mailing list's refusal of a post, recognised by what its
+ * notice links to whatever its language: Google Groups' notices ("the
+ * group you tried to contact may not exist, or you may not have
+ * permission to post", in the sender's language, from mailer-daemon,
+ * with X-Failed-Recipients naming the group and no SMTP reply) all point
+ * to the Groups help centre.  The sender was refused, not an address.
+ */
+const char *const report_pat_group_notice[] = {
+    "groups.google.com/",
     NULL,
 };
 

@@ -21,6 +21,7 @@ extern const char *const report_pat_orig_line[];
 extern const char *const report_pat_orig_header[];
 extern const char *const report_pat_rcpt_phrase[];
 extern const char *const report_pat_boiler[];
+extern const char *const report_pat_group_notice[];
 extern const char *const report_pat_permanent[];
 extern const char *const report_pat_status_generic[];
 extern const char *const report_pat_auto_subject[];

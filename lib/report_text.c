@@ -46,7 +46,14 @@
  *	it cannot tell which failed, and adds none).  Recipients without a
  *	diagnostic get the notice's SMTP reply lines, else its prose (not
  *	a short line that only introduces the list, "... failed
- *	permanently:").  When the notice says its failures are permanent
+ *	permanently:").  A notice with no SMTP reply that links to Google
+ *	Groups' help (report_pat_group_notice) is a group's refusal of a
+ *	post, in any language: its failed recipients get the reason
+ *	"rejected".  In a mailing-list manager's notice
+ *	(report_list_notice()) the recipient is the list named in angle
+ *	brackets.  A "Label: <addr>" line with nothing after the address
+ *	takes its label, and the lines above it in its paragraph, as its
+ *	diagnostic.  When the notice says its failures are permanent
  *	("This is a permanent error"), failed recipients that have no status
  *	and no reply code get the status 5.0.0.
  *
@@ -81,12 +88,15 @@ typedef struct {
     bool    code;			/* holds an SMTP reply or status */
     size_t  aoff, alen;			/* TL_RCPT: the address */
     size_t  rest;			/* TL_RCPT: where its own text starts */
+    size_t  lablen;			/* TL_RCPT: "Label: addr", the label's
+					 * length from the line's start */
 } TLINE;
 
 typedef struct {
     TLINE  *v;
     size_t  n;
     size_t  cut;			/* the first line of the original */
+    bool    group;			/* a group's refusal of a post */
 } TLINES;
 
 /* lines_split - index the lines of text */
@@ -284,6 +294,7 @@ static bool line_rcpt(REPORT_CTX *ctx, TLINE *l, const char *lower)
 		l->aoff = e;
 		l->alen = alen;
 		l->rest = e + alen;
+		l->lablen = c;
 		return (true);
 	    }
 	}
@@ -309,6 +320,26 @@ static bool line_rcpt(REPORT_CTX *ctx, TLINE *l, const char *lower)
 	}
     }
     return (false);
+}
+
+/*
+ * list_rcpt - in a mailing-list manager's notice, the list is the
+ * address in angle brackets ("... mailing list <list@example.org>."); an
+ * address alone on a line there is one to write to, not a recipient.
+ */
+static bool list_rcpt(REPORT_CTX *ctx, TLINE *l)
+{
+    size_t  len = l->len < REPORT_LINE_MAX ? l->len : REPORT_LINE_MAX;
+    const char *lt = memchr(l->s, '<', len), *a;
+    size_t  alen;
+
+    if (lt == NULL || (a = report_addr_find(lt + 1, len - (size_t) (lt + 1 - l->s), &alen)) != lt + 1
+	|| (size_t) (a + alen - l->s) >= len || a[alen] != '>' || !addr_ok(ctx, a, alen, false))
+	return (false);
+    l->aoff = (size_t) (a - l->s);
+    l->alen = alen;
+    l->rest = 0;			/* the whole line says why */
+    return (true);
 }
 
 /* lines_cut - where the copy of the original starts */
@@ -363,6 +394,7 @@ static bool failure_code(const char *lower)
 static void lines_classify(REPORT_CTX *ctx, TLINES *tl)
 {
     char    lower[REPORT_LINE_MAX + 1];
+    bool    list = report_list_notice(ctx);
 
     for (size_t i = 0; i < tl->cut; i++) {
 	TLINE  *l = tl->v + i;
@@ -373,7 +405,9 @@ static void lines_classify(REPORT_CTX *ctx, TLINES *tl)
 	report_lower_utf8(lower, sizeof(lower), l->s, l->len);
 	l->code = failure_code(lower) || (report_status_find(lower, st, sizeof(st))
 					  && st[0] != '2');
-	if (line_rcpt(ctx, l, lower))
+	if (!tl->group && report_pat_match(lower, report_pat_group_notice) >= 0)
+	    tl->group = true;
+	if (list ? list_rcpt(ctx, l) : line_rcpt(ctx, l, lower))
 	    l->kind = TL_RCPT;
 	else if (report_pat_match(lower, report_pat_boiler) >= 0)
 	    l->kind = TL_BOILER;
@@ -407,6 +441,34 @@ static void rest_text(const TLINE *l, const char **s, size_t *len)
 }
 
 /*
+ * para_above - the lines above a labelled recipient's line in its
+ * paragraph ("reject reason: Mailbox full" over "target mail address:
+ * <addr>"), at most PARA_ABOVE lines, not past another recipient's line;
+ * appended to diag.  Returns true when one holds an SMTP reply.
+ */
+
+#define PARA_ABOVE	4
+
+static bool intro_line(const TLINE *);
+
+static bool para_above(TLINES *tl, size_t i, char *diag, size_t dlen)
+{
+    size_t  top = i;
+    bool    code = false;
+
+    while (top > 0 && i - top < PARA_ABOVE && tl->v[top - 1].kind != TL_BLANK
+	   && tl->v[top - 1].kind != TL_RCPT && !intro_line(tl->v + top - 1))
+	top--;
+    for (size_t j = top; j < i; j++) {
+	if (tl->v[j].kind == TL_BOILER)
+	    continue;
+	report_append_text(diag, dlen, tl->v[j].s, tl->v[j].len);
+	code = code || tl->v[j].code;
+    }
+    return (code);
+}
+
+/*
  * block_diag - the diagnostic of the recipient on line i: the rest of its
  * line, the lines under it, and the next paragraphs while none holds an
  * SMTP reply.  At most BLOCK_LINES lines are looked at, so that many
@@ -430,6 +492,11 @@ static bool block_diag(TLINES *tl, size_t i, char *diag, size_t dlen)
     if (len > 0) {
 	report_append_text(diag, dlen, s, len);
 	code = tl->v[i].code;
+    } else if (tl->v[i].lablen > 0) {
+	/* "User's mailbox is full: <addr>": the label says why */
+	report_append_text(diag, dlen, tl->v[i].s, tl->v[i].lablen);
+	/* and "reject reason: ..." lines just above, in its paragraph */
+	code = para_above(tl, i, diag, dlen);
     }
     /* the lines under it (indented ones, when its own line said why) */
     for (; j < stop; j++) {
@@ -554,6 +621,16 @@ static bool intro_line(const TLINE *l)
     while (e > 0 && (l->s[e - 1] == ' ' || l->s[e - 1] == '\t' || l->s[e - 1] == '-'))
 	e--;
     return (e > 0 && l->s[e - 1] == ':');
+}
+
+/* any_code - does a line of the notice hold an SMTP reply or status */
+
+static bool any_code(const TLINES *tl)
+{
+    for (size_t i = 0; i < tl->cut; i++)
+	if (tl->v[i].code && tl->v[i].kind != TL_BLANK)
+	    return (true);
+    return (false);
 }
 
 /* code_text - the notice's lines that hold an SMTP reply (or its prose) */
@@ -819,6 +896,20 @@ int     report_text_read(REPORT_CTX *ctx, int mode)
     for (int r = 0; r < ctx->report->nrcpt; r++)
 	if (!ctx->report->rcpt[r].diagnostic[0])
 	    strcpy(ctx->report->rcpt[r].diagnostic, codes);
+    /*
+     * A group's refusal of a post (Google Groups, in any language): the
+     * sender may not post there, whatever the notice's words; only when
+     * the notice quotes no SMTP reply (a server's own refusal of the
+     * group's address is read as any other).
+     */
+    if (!fill_only && tl.group && !any_code(&tl)) {
+	for (int r = 0; r < ctx->report->nrcpt; r++) {
+	    REPORT_RCPT *rcpt = ctx->report->rcpt + r;
+
+	    if (rcpt->action == REPORT_ACTION_FAILED && !rcpt->reason[0])
+		strcpy(rcpt->reason, "rejected");
+	}
+    }
     /* "This is a permanent error": a permanent class where no code says */
     if (!fill_only && action == REPORT_ACTION_FAILED && text_permanent(&tl)) {
 	for (int r = 0; r < ctx->report->nrcpt; r++) {

@@ -213,6 +213,33 @@ static const ROW rows[] = {
 	"Delivery not authorized", "RCPT", "securityerror", false,
 	"RFC 3463's own words for 5.7.1"},
 
+    /* second round (each fails without its rule) */
+    {FAILED, "5.0.0", 554, "554 delivery error: dd This user doesn't have a yahoo.com "
+	"account (a@yahoo.example) [0] - mta1.mail.example", "DATA", "userunknown", true,
+	"Yahoo's documented user-unknown reply: sure, even after DATA"},
+    {FAILED, "", 0, "This user doesn't have a example.org account (a@example.org) [0]", 0,
+	"filtered", false, "the same words without Yahoo's reply stay under rule 7"},
+    {FAILED, "", 0, "Message could not be delivered to mobile. Error: No valid recipients "
+	"for this MM", 0, "userunknown", true, "an MMS centre: the number is no subscriber"},
+    {FAILED, "5.1.0", 550, "550 5.1.0 <x@example.net> sender rejected. Please see "
+	"https://www.spectrum.net/support/internet/understanding-email-error-codes for more "
+	"information. AUP#In-1310", 0, "toomanyconn", false,
+	"Spectrum's documented code 1310: a connection limit, not the sender"},
+    {FAILED, "5.1.0", 550, "550 5.1.0 sender rejected AUP#Out-1010", 0, "rejected", false,
+	"Spectrum's 1010: the sending account is blocked"},
+    {FAILED, "5.1.0", 550, "550 5.1.0 sender rejected AUP#CXBL", 0, "blocked", false,
+	"Cox's lettered code is still read by its phrase"},
+    {FAILED, "5.0.0", 550, "550 5.0.0 <a@example.org>: Recipient address rejected: On hold",
+	"RCPT", "onhold", false,
+	"a prefix followed by a reason we do not know: not a user unknown"},
+    {FAILED, "5.0.0", 550, "550 <a@example.org>: Recipient address rejected.", "RCPT",
+	"userunknown", true, "the bare prefix at RCPT TO still is"},
+    {FAILED, "", 0, "Each of the following recipients was rejected by a remote mail "
+	"server.", 0, "filtered", false, "refused by the recipient's server, no reason given"},
+    {FAILED, "5.1.1", 550, "550 5.1.1 Each of the following recipients was rejected by a "
+	"remote mail server. User unknown", "RCPT", "userunknown", true,
+	"the notice's reason, when there is one, wins"},
+
     /* status look-alikes in the text are not statuses */
     {FAILED, "", 0, "connect to 5.1.1.1: Connection refused", 0, "expired", false,
 	"an IP address is not a status"},

@@ -332,6 +332,48 @@ static const RULE rules_cases[] = {
 	"  RCPT TO: straycat@example.com\n"
 	"  Size (in bytes): 222\n  Number of lines: 2\n",
      "straycat@example.com", NULL, -1, NULL, NULL, "no such user here"},
+    /* second round */
+    {"Google Groups' refusal in any language: known by its help link, not its words",
+	"From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\n"
+	"To: sales@dealer.example\nSubject: Delivery Status Notification (Failure)\n"
+	"X-Failed-Recipients: news@googlegroups.com\n\n"
+	"Hallo sales@dealer.example,\n\n"
+	"die Gruppe, die Sie kontaktieren m\xc3\xb6" "chten (news), ist m\xc3\xb6" "glicherweise nicht "
+	"vorhanden bzw. Sie haben nicht die erforderlichen Berechtigungen.\n\n"
+	"Hilfe unter https://groups.google.com/support/.\n\n"
+	"----- Original message -----\n\nFrom: sales@dealer.example\n"
+	"To: news@googlegroups.com\n\nhi\n",
+     "news@googlegroups.com", "rejected", 0, "", NULL, NULL},
+    {"a notice with the Groups link and a server's reply is read by the reply",
+	"From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\n"
+	"To: sales@dealer.example\nSubject: Delivery Status Notification (Failure)\n"
+	"X-Failed-Recipients: old@googlegroups.com\n\n"
+	"Your message wasn't delivered to old@googlegroups.com.\n\n"
+	"The response from the remote server was:\n"
+	"550 5.1.1 The email account that you tried to reach does not exist.\n\n"
+	"See https://groups.google.com/support/\n",
+     "old@googlegroups.com", "userunknown", 1, NULL, NULL, NULL},
+    {"fml's notice: the list in angle brackets, not the address to write to",
+	"From: list-admin@example.org\nTo: sales@dealer.example\n"
+	"Subject: You sales@dealer.example are not member (list ML)\n"
+	"Message-ID: <200504292334.FMLFFFFFF0.list@example.org>\n"
+	"X-MLServer: fml [fml 4.0.3 release (20011202/4.0.3)]\n\n"
+	"You are not a member of this mailing list <list@example.org>.\n\n"
+	"If you know the general guide of this list, please send mail to the address\n\n"
+	"\tlist-ctl@example.org\n",
+     "list@example.org", "rejected", 0, "", NULL, "not a member"},
+    {"\"Label: <addr>\" whose label says why",
+	"From: MAILER-DAEMON@mx.example.com\nTo: sales@dealer.example\n"
+	"Subject: Returned mail: Nyaan\n\n"
+	"User's mailbox is full: <mila@example.jp>\nUnable to deliver mail.\n",
+     "mila@example.jp", "mailboxfull", 0, "", NULL, "mailbox is full"},
+    {"\"reject reason:\" just above the recipient's labelled line",
+	"From: postmaster@mx.example.de\nTo: sales@dealer.example\n"
+	"Subject: email bounce notification\n\n"
+	"This message is to inform you that an email you sent was rejected.\n\n"
+	"reject reason: Mailbox full\ntarget mail address: anna@example.net\n\n"
+	"--------------------\nbounced E-Mail:\n",
+     "anna@example.net", "mailboxfull", 0, "", NULL, "Mailbox full"},
 };
 
 /* rules - the parser's rules for the classifier, in LF, CRLF and CR */
