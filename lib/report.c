@@ -66,6 +66,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,12 +77,27 @@
 
 static REPORT_STATUS parse_depth(const char *, size_t, REPORT *, int);
 
-/* normalise - LF line ends, no NULs, no mbox "From " line */
+/* next_of - where the next c is at or after from (len: none); cached */
+
+static size_t next_of(const char *msg, size_t len, size_t from, int c, size_t *cache)
+{
+    if (*cache == SIZE_MAX || *cache < from) {
+	const char *p = memchr(msg + from, c, len - from);
+
+	*cache = p ? (size_t) (p - msg) : len;
+    }
+    return (*cache);
+}
+
+/*
+ * normalise - LF line ends, no NULs, no mbox "From " line.  The text
+ * between two CRs or NULs is copied in one go: most messages have none.
+ */
 
 static char *normalise(const char *msg, size_t len, size_t *outlen)
 {
     char   *out = malloc(len + 1);
-    size_t  n = 0, i = 0;
+    size_t  n = 0, i = 0, cr = SIZE_MAX, nul = SIZE_MAX;
 
     if (out == NULL)
 	return (NULL);
@@ -93,15 +109,21 @@ static char *normalise(const char *msg, size_t len, size_t *outlen)
 	if (i < len && msg[i] == '\n')
 	    i++;
     }
-    for (; i < len; i++) {
-	char    c = msg[i];
+    while (i < len) {
+	size_t  a = next_of(msg, len, i, '\r', &cr), b = next_of(msg, len, i, 0, &nul);
+	size_t  stop = a < b ? a : b;
 
-	if (c == '\r') {
+	memcpy(out + n, msg + i, stop - i);
+	n += stop - i;
+	if (stop == len)
+	    break;
+	if (msg[stop] == '\r') {
 	    out[n++] = '\n';
-	    if (i + 1 < len && msg[i + 1] == '\n')
-		i++;
-	} else
-	    out[n++] = c ? c : ' ';
+	    i = stop + 1 < len && msg[stop + 1] == '\n' ? stop + 2 : stop + 1;
+	} else {
+	    out[n++] = ' ';
+	    i = stop + 1;
+	}
     }
     out[n] = 0;
     *outlen = n;
@@ -135,7 +157,8 @@ REPORT_RCPT *report_rcpt_add(REPORT_CTX *ctx, const char *addr, size_t len)
 	return (NULL);
     }
     if (report->rcpt == NULL) {
-	if ((report->rcpt = calloc(REPORT_RCPTS_MAX, sizeof(*report->rcpt))) == NULL) {
+	/* each record is cleared as it is handed out: no calloc of them all */
+	if ((report->rcpt = malloc(REPORT_RCPTS_MAX * sizeof(*report->rcpt))) == NULL) {
 	    ctx->nomem = true;
 	    return (NULL);
 	}
@@ -285,13 +308,19 @@ static void unquote(REPORT_CTX *ctx)
 {
     RBUF    out;
     size_t  lines = 0, quoted = 0;
-    const char *cp = ctx->text.data, *end = cp + ctx->text.len;
+    const char *cp = ctx->text.data, *end;
 
-    for (const char *p = cp; p < end; p++)
-	if (p == cp || p[-1] == '\n') {
-	    lines += *p != '\n';
-	    quoted += *p == '>';
-	}
+    if (cp == NULL)				/* no text: no NULL + 0 either */
+	return;
+    end = cp + ctx->text.len;
+    for (const char *p = cp; p < end; p++) {
+	const char *eol = memchr(p, '\n', (size_t) (end - p));
+
+	lines += *p != '\n';
+	quoted += *p == '>';
+	if ((p = eol) == NULL)
+	    break;
+    }
     if (lines < 4 || quoted * 2 < lines)
 	return;
     rbuf_init(&out, REPORT_PIECE_MAX);

@@ -108,6 +108,56 @@ extern void report_orig_senders(REPORT_CTX *);
 /* report_mime.c */
 extern void report_mime_collect(REPORT_CTX *, const char *msg, size_t len);
 
+/* report_hdr.c: header blocks and values (for report_mime.c) */
+#define REPORT_BOUNDARY_MAX	512	/* a longer boundary is not followed */
+#define REPORT_VALUE_MAX	8192	/* a header value decoded */
+#define REPORT_HDR_CONTENT	0	/* the block ended: content follows */
+#define REPORT_HDR_STOPPED	1	/* a line stop() knew ended it */
+#define REPORT_HDR_ERROR	2	/* no header block */
+#define REPORT_ENC_NONE		0	/* 7bit, 8bit, binary, unknown */
+#define REPORT_ENC_BASE64	1
+#define REPORT_ENC_QP		2
+#define REPORT_ENC_UUENCODE	3
+typedef struct {
+    const char *name;			/* the field name, blanks trimmed */
+    size_t  namelen;
+    const char *raw;			/* the field as written, line ends */
+    size_t  rawlen;
+    const char *value;			/* after the colon, as written */
+    size_t  valuelen;
+} REPORT_FIELD;
+typedef struct {
+    bool    valid;			/* type/subtype parsed */
+    char    type[128];
+    char    subtype[128];
+    bool    has_boundary;		/* a boundary parameter */
+    bool    boundary_ok;		/* and it fits in boundary[] */
+    char    boundary[REPORT_BOUNDARY_MAX + 1];
+    bool    has_charset;		/* a charset parameter */
+    char    charset[128];
+    char    report_type[128];
+} REPORT_CTYPE;
+typedef bool (*REPORT_HDR_STOP) (void *, const char *line, size_t len);
+typedef void (*REPORT_HDR_FIELD) (void *, const REPORT_FIELD *);
+extern int report_hdr_block(const char *, size_t, size_t *pos, bool toplevel,
+			            REPORT_HDR_STOP, REPORT_HDR_FIELD, void *, int *nfields);
+extern size_t report_hdr_value(const REPORT_FIELD *, char *out, size_t outlen);
+extern int report_hdr_encoding(const char *value);
+extern bool report_hdr_is(const REPORT_FIELD *, const char *name);
+
+/* report_ctype.c: Content-Type and its parameters */
+extern void report_hdr_ctype(const char *value, REPORT_CTYPE *);
+
+/* report_top.c: the message's own fields the readers ask about */
+extern void report_top_field(REPORT_CTX *, const REPORT_FIELD *, char *buf, size_t buflen);
+extern void report_top_undo(REPORT_CTX *);
+
+/* report_decode.c: transfer encodings, charsets, text kept */
+extern const char *report_decode(const char *, size_t, int enc, const char *charset,
+				         size_t max, char **freeme, size_t *outlen);
+extern void report_decode_append(RBUF *, const char *, size_t);
+extern void report_decode_html(RBUF *, const char *, size_t);
+
 /* report_dsn.c */
 extern int report_dsn_read(REPORT_CTX *, const char *text, size_t len);
 

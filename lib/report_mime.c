@@ -2,41 +2,61 @@
  * NAME
  *	report_mime 3
  * SUMMARY
- *	cut a message into the pieces the report readers want (GMime)
+ *	cut a message into the pieces the report readers want
  * SYNOPSIS
  *	#include "report_int.h"
  *
  *	void	report_mime_collect(REPORT_CTX *ctx, const char *msg, size_t len)
  * DESCRIPTION
- *	report_mime_collect() parses one message (LF line ends) with GMime
- *	and fills ctx: the headers the readers ask about (decoded to
- *	UTF-8), the raw header block, the text of the message's own
+ *	report_mime_collect() walks one message (LF line ends, no NULs,
+ *	NUL-terminated) once, front to back, and fills ctx: the headers the
+ *	readers ask about (decoded to UTF-8), the text of the message's own
  *	text/plain parts (or of its text/html parts, tags stripped, when it
  *	has no plain text), the message/delivery-status and
- *	message/feedback-report parts, and the headers of the original
- *	message (a message/rfc822 part or a text/rfc822-headers part).
- *	Transfer encodings are undone and charsets converted to UTF-8.
+ *	message/feedback-report parts, the headers of the original message
+ *	(a message/rfc822 part or a text/rfc822-headers part) and, when the
+ *	attached message is itself a bounce, that message as written.
  *
- *	The walk is bounded: REPORT_DEPTH_MAX levels, REPORT_PARTS_MAX
- *	parts, and each piece keeps at most REPORT_PIECE_MAX bytes.  It
- *	does not look inside the original message's body.
+ *	The walk is ours, not a GMime object tree: report_hdr.c reads the
+ *	header blocks (report_ctype.c their Content-Type, report_top.c the
+ *	message's own fields), multipart boundaries are found by looking at
+ *	the lines that begin with "--" against a stack of the open
+ *	boundaries, and only the parts that are kept are decoded
+ *	(report_decode.c, GMime's and iconv's decoders).  It reads MIME
+ *	the way GMime's parser does (which lines end a part, which part
+ *	without headers is skipped, what a bad Content-Type means), so that
+ *	the pieces are those the GMime tree gave.  Differences: an attached
+ *	bounce is kept as written, where GMime wrote it anew, and a field
+ *	after junk lines is kept where GMime's 4 KB read buffer could lose
+ *	it.
+ *
+ *	Bounds: one pass over the input; REPORT_NEST_MAX levels of nesting
+ *	are parsed (deeper multiparts are read as one block) and
+ *	REPORT_DEPTH_MAX levels and REPORT_PARTS_MAX parts are looked at;
+ *	after that the walk stops.  Each piece keeps at most its RBUF's
+ *	maximum, and no part is decoded beyond 4 * REPORT_PIECE_MAX bytes.
+ *	An attached message's own parts are never looked at.
  * MEMORY
- *	GMime objects live only inside the call.  The pieces are RBUFs in
- *	ctx, freed by the caller.  g_mime_init() runs once per process.
+ *	The pieces are RBUFs in ctx, freed by the caller.  GMime is used
+ *	for its decoders only; g_mime_init() runs once per process.
  * DIAGNOSTICS
- *	None: a message GMime cannot read leaves its body as text.
+ *	None: a message without a header block leaves its body as text.
+ *	ctx->nomem when memory ran out.
  *--*/
 
 #include "config.h"
 
 #include <ctype.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include <gmime/gmime.h>
 
 #include "report_int.h"
+
+#define REPORT_NEST_MAX	16		/* MIME nesting parsed */
 
 static pthread_once_t mime_once = PTHREAD_ONCE_INIT;
 
@@ -45,372 +65,518 @@ static void mime_init(void)
     g_mime_init();
 }
 
-/* append_clean - append text, CR and CRLF as LF, NUL as space */
+#define FOUND_NONE	0
+#define FOUND_EOS	1		/* the input ended */
+#define FOUND_LINE	2		/* a boundary line at pos */
 
-static void append_clean(RBUF *dst, const char *s, size_t len)
+/* The walk's state: where it is, the open boundaries, what it keeps. */
+typedef struct {
+    REPORT_CTX *ctx;
+    const char *buf;
+    size_t  len;
+    size_t  pos;			/* a line start */
+    const char *bound[REPORT_NEST_MAX];	/* open boundaries, innermost last */
+    size_t  blen[REPORT_NEST_MAX];
+    int     nbound;
+    int     found;			/* FOUND_*: what ended the last scan */
+    int     level;			/* FOUND_LINE: whose boundary */
+    bool    end;			/* FOUND_LINE: "--boundary--" */
+    bool    stop;			/* REPORT_PARTS_MAX: nothing more kept */
+    int     tops;			/* the message's own fields seen */
+    RBUF    html;			/* text/html parts, for want of plain */
+    bool    plain;			/* a text/plain part was seen */
+    char    val[REPORT_VALUE_MAX];	/* a header value, decoded */
+} WALK;
+
+/* What a header block said about its part. */
+typedef struct {
+    WALK   *w;
+    bool    top;			/* the message's own header block */
+    RBUF   *raw;			/* the fields as written go here */
+    const REPORT_FIELD *ctype;		/* the last Content-Type */
+    const REPORT_FIELD *cte_first;	/* the first Content-Transfer-Encoding */
+    const REPORT_FIELD *cte;		/* the last one */
+    const REPORT_FIELD *disp;		/* the last Content-Disposition */
+    const REPORT_FIELD *from;		/* the first From */
+    REPORT_FIELD f[5];			/* room for the above */
+    const char *first;			/* where the first field starts */
+} HDRS;
+
+/* The type of a part, as the parser and as the reader see it. */
+typedef struct {
+    bool    multipart;			/* parsed as a multipart */
+    bool    message;			/* parsed as an attached message */
+    const char *type;			/* its Content-Type, for the reader */
+    const char *subtype;
+    REPORT_CTYPE ct;
+} PTYPE;
+
+static void entity(WALK *, HDRS *, PTYPE *, int, bool, int, int);
+
+/* is_boundary - is this line a boundary of the open multiparts? */
+
+static bool is_boundary(WALK *w, const char *line, size_t len)
 {
-    size_t  start = 0;
+    if (len < 2 || line[0] != '-' || line[1] != '-')
+	return (false);
+    for (int k = w->nbound - 1; k >= 0; k--) {
+	size_t  bl = w->blen[k], i;
 
-    for (size_t i = 0; i < len; i++) {
-	if (s[i] != '\r' && s[i] != 0)
+	if (len < bl + 2 || memcmp(line + 2, w->bound[k], bl) != 0)
 	    continue;
-	rbuf_append(dst, s + start, i - start);
-	if (s[i] == 0)
-	    rbuf_append(dst, " ", 1);
-	else if (i + 1 >= len || s[i + 1] != '\n')
-	    rbuf_append(dst, "\n", 1);
-	start = i + 1;
-	if (dst->cut)
-	    return;
-    }
-    rbuf_append(dst, s + start, len - start);
-}
-
-/* html_to_text - crude: tags become line breaks or spaces, a few entities */
-
-static void html_to_text(RBUF *dst, const char *s, size_t len)
-{
-    RBUF    tmp;
-    size_t  i = 0;
-
-    rbuf_init(&tmp, REPORT_PIECE_MAX);
-    while (i < len && !tmp.cut) {
-	if (s[i] == '<') {
-	    size_t  j = i + 1;
-	    bool    br;
-
-	    while (j < len && s[j] != '>')
-		j++;
-	    br = (j - i > 2 && (strncasecmp(s + i + 1, "br", 2) == 0
-				|| strncasecmp(s + i + 1, "p", 1) == 0
-				|| strncasecmp(s + i + 1, "/p", 2) == 0
-				|| strncasecmp(s + i + 1, "div", 3) == 0
-				|| strncasecmp(s + i + 1, "/div", 4) == 0
-				|| strncasecmp(s + i + 1, "tr", 2) == 0
-				|| strncasecmp(s + i + 1, "li", 2) == 0));
-	    rbuf_append(&tmp, br ? "\n" : " ", 1);
-	    i = j + 1;
-	} else if (s[i] == '&') {
-	    static const struct {
-		const char *ent;
-		const char *text;
-	    } ents[] = {
-		{"&lt;", "<"}, {"&gt;", ">"}, {"&amp;", "&"}, {"&nbsp;", " "},
-		{"&quot;", "\""}, {"&#39;", "'"},
-	    };
-	    size_t  k;
-
-	    for (k = 0; k < sizeof(ents) / sizeof(ents[0]); k++) {
-		size_t  n = strlen(ents[k].ent);
-
-		if (len - i >= n && strncasecmp(s + i, ents[k].ent, n) == 0) {
-		    rbuf_puts(&tmp, ents[k].text);
-		    i += n;
-		    break;
-		}
+	for (int end = 1; end >= 0; end--) {
+	    i = bl + 2;
+	    if (end) {
+		if (len < i + 2 || line[i] != '-' || line[i + 1] != '-')
+		    continue;
+		i += 2;
 	    }
-	    if (k == sizeof(ents) / sizeof(ents[0]))
-		rbuf_append(&tmp, s + i++, 1);
-	} else {
-	    size_t  j = i;
-
-	    while (j < len && s[j] != '<' && s[j] != '&')
-		j++;
-	    rbuf_append(&tmp, s + i, j - i);
-	    i = j;
+	    while (i < len && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	    if (i == len) {
+		w->found = FOUND_LINE;
+		w->level = k;
+		w->end = end;
+		return (true);
+	    }
 	}
     }
-    if (tmp.data)
-	append_clean(dst, tmp.data, tmp.len);
-    rbuf_free(&tmp);
+    return (false);
+}
+
+/* hdr_stop - report_hdr_block() asks: does this line end the headers? */
+
+static bool hdr_stop(void *arg, const char *line, size_t len)
+{
+    return (is_boundary(((HDRS *) arg)->w, line, len));
+}
+
+/* immediate - the boundary found is the innermost one, not its end */
+
+static bool immediate(WALK *w)
+{
+    return (w->found == FOUND_LINE && w->level == w->nbound - 1 && !w->end);
+}
+
+/*
+ * scan - the content from pos to the next boundary line (pos stops at
+ * it) or to the end.  The line end before a boundary is the boundary's.
+ */
+
+static void scan(WALK *w, size_t *start, size_t *end)
+{
+    size_t  p = w->pos;
+
+    *start = p;
+    while (w->nbound > 0 && p < w->len) {
+	const char *nl = memchr(w->buf + p, '\n', w->len - p);
+	size_t  le = nl ? (size_t) (nl - w->buf) : w->len;
+
+	if (w->buf[p] == '-' && is_boundary(w, w->buf + p, le - p)) {
+	    w->pos = p;
+	    *end = p > *start ? p - 1 : p;
+	    return;
+	}
+	p = nl ? le + 1 : w->len;
+    }
+    w->pos = w->len;
+    w->found = FOUND_EOS;
+    *end = w->len;
+}
+
+/* skip_line - past the boundary line; false at the end of the input */
+
+static bool skip_line(WALK *w)
+{
+    const char *nl = memchr(w->buf + w->pos, '\n', w->len - w->pos);
+
+    if (nl == NULL) {
+	w->pos = w->len;
+	return (false);
+    }
+    w->pos = (size_t) (nl - w->buf) + 1;
+    return (true);
+}
+
+/*
+ * field_value - a field's value, decoded, in w->val: one buffer for the
+ * whole walk (not one per nesting level), valid until the next call.
+ */
+
+static const char *field_value(WALK *w, const REPORT_FIELD *f)
+{
+    report_hdr_value(f, w->val, sizeof(w->val));
+    return (w->val);
 }
 
 /* part_content - a leaf part's content, decoded, in UTF-8 when text */
 
-static void part_content(GMimeObject *obj, RBUF *dst, bool html)
+static void part_content(WALK *w, HDRS *h, PTYPE *t, size_t start, size_t end,
+			         RBUF *dst, bool html)
 {
-    GMimeDataWrapper *wrapper = g_mime_part_get_content(GMIME_PART(obj));
-    GMimeStream *mem, *filtered;
-    const char *charset;
-    GByteArray *bytes;
+    char   *freeme;
+    int     enc = h->cte ? report_hdr_encoding(field_value(w, h->cte)) : REPORT_ENC_NONE;
+    const char *text;
+    size_t  n;
 
-    if (wrapper == NULL)
+    if (end <= start)
 	return;
-    mem = g_mime_stream_mem_new();
-    filtered = g_mime_stream_filter_new(mem);
-    charset = g_mime_object_get_content_type_parameter(obj, "charset");
-    if (charset && strcasecmp(charset, "utf-8") != 0 && strcasecmp(charset, "us-ascii") != 0) {
-	GMimeFilter *conv = g_mime_filter_charset_new(charset, "UTF-8");
-
-	if (conv != NULL) {
-	    g_mime_stream_filter_add(GMIME_STREAM_FILTER(filtered), conv);
-	    g_object_unref(conv);
-	}
+    text = report_decode(w->buf + start, end - start, enc,
+			 t->ct.valid && t->ct.has_charset ? t->ct.charset : NULL,
+			 4 * REPORT_PIECE_MAX, &freeme, &n);
+    if (text == NULL) {
+	w->ctx->nomem = true;
+	return;
     }
-    g_mime_data_wrapper_write_to_stream(wrapper, filtered);
-    g_mime_stream_flush(filtered);
-    bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
-    if (bytes && bytes->len > 0) {
-	size_t  n = bytes->len > 4 * REPORT_PIECE_MAX ? 4 * REPORT_PIECE_MAX : bytes->len;
-
+    if (n > 0) {
 	if (html)
-	    html_to_text(dst, (const char *) bytes->data, n);
+	    report_decode_html(dst, text, n);
 	else
-	    append_clean(dst, (const char *) bytes->data, n);
+	    report_decode_append(dst, text, n);
 	if (dst->len > 0 && dst->data[dst->len - 1] != '\n')
 	    rbuf_append(dst, "\n", 1);
     }
-    g_object_unref(filtered);
-    g_object_unref(mem);
+    free(freeme);
 }
 
-/* orig_headers - the original message's header block */
+/* keep - what a leaf part gives the readers */
 
-static void orig_headers(REPORT_CTX *ctx, GMimeObject *obj)
+static void keep(WALK *w, HDRS *h, PTYPE *t, size_t start, size_t end)
 {
-    char   *text = g_mime_object_get_headers(obj, NULL);
+    REPORT_CTX *ctx = w->ctx;
+    const char *type = t->type, *sub = t->subtype;
 
-    if (text != NULL) {
-	append_clean(&ctx->orig, text, strlen(text));
-	rbuf_append(&ctx->orig, "\n", 1);
-	g_free(text);
-    }
-}
-
-/* looks_like_report - is an attached message a bounce itself? */
-
-static bool looks_like_report(GMimeMessage *inner)
-{
-    GMimeObject *body = g_mime_message_get_mime_part(inner);
-    const char *from = g_mime_object_get_header(GMIME_OBJECT(inner), "From");
-    GMimeContentType *ct = body ? g_mime_object_get_content_type(body) : NULL;
-
-    if (ct && g_mime_content_type_is_type(ct, "multipart", "report"))
-	return (true);
-    char    lower[REPORT_HDR_MAX];
-
-    if (from == NULL)
-	return (false);
-    report_lower(lower, sizeof(lower), from, strlen(from));
-    return (strstr(lower, "mailer-daemon") != NULL || strstr(lower, "postmaster") != NULL);
-}
-
-typedef struct {
-    RBUF    html;			/* text/html parts, for want of plain */
-    bool    plain;			/* a text/plain part was seen */
-} WALK;
-
-/* walk - visit one MIME object of the report (not of the original) */
-
-static void walk(REPORT_CTX *ctx, WALK *w, GMimeObject *obj, int depth)
-{
-    GMimeContentType *ct;
-    const char *type, *sub;
-
-    if (obj == NULL || depth > REPORT_DEPTH_MAX || ++ctx->nparts > REPORT_PARTS_MAX)
-	return;
-    if (GMIME_IS_MULTIPART(obj)) {
-	int     n = g_mime_multipart_get_count(GMIME_MULTIPART(obj));
-
-	for (int i = 0; i < n && ctx->nparts <= REPORT_PARTS_MAX; i++)
-	    walk(ctx, w, g_mime_multipart_get_part(GMIME_MULTIPART(obj), i), depth + 1);
-	return;
-    }
-    if (GMIME_IS_MESSAGE_PART(obj)) {
-	GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
-
-	if (inner != NULL && ctx->orig.len == 0)
-	    orig_headers(ctx, GMIME_OBJECT(inner));
-	if (inner != NULL && ctx->inner.len == 0 && looks_like_report(inner)) {
-	    char   *text = g_mime_object_to_string(GMIME_OBJECT(inner), NULL);
-
-	    if (text != NULL) {
-		rbuf_append(&ctx->inner, text, strlen(text));
-		g_free(text);
-	    }
-	}
-	return;
-    }
-    if (!GMIME_IS_PART(obj))
-	return;
-    ct = g_mime_object_get_content_type(obj);
-    type = ct ? g_mime_content_type_get_media_type(ct) : "text";
-    sub = ct ? g_mime_content_type_get_media_subtype(ct) : "plain";
-    if (type == NULL || sub == NULL)
-	return;
     if (strcasecmp(type, "message") == 0 || strcasecmp(type, "text") == 0) {
 	if (strcasecmp(sub, "delivery-status") == 0
 	    || strcasecmp(sub, "global-delivery-status") == 0) {
-	    part_content(obj, &ctx->dsn, false);
+	    part_content(w, h, t, start, end, &ctx->dsn, false);
 	    rbuf_append(&ctx->dsn, "\n", 1);
 	} else if (strcasecmp(sub, "feedback-report") == 0) {
-	    part_content(obj, &ctx->arf, false);
+	    part_content(w, h, t, start, end, &ctx->arf, false);
 	} else if (strcasecmp(sub, "rfc822-headers") == 0
 		   || strcasecmp(sub, "rfc822-header") == 0
 		   || strcasecmp(sub, "global-headers") == 0
 		   || (strcasecmp(sub, "rfc822") == 0 && ctx->orig.len == 0)) {
 	    if (ctx->orig.len == 0)
-		part_content(obj, &ctx->orig, false);
+		part_content(w, h, t, start, end, &ctx->orig, false);
 	} else if (strcasecmp(type, "text") == 0 && strcasecmp(sub, "html") == 0) {
-	    part_content(obj, &w->html, true);
+	    part_content(w, h, t, start, end, &w->html, true);
 	} else if (strcasecmp(type, "text") == 0) {
-	    GMimeContentDisposition *disp = g_mime_object_get_content_disposition(obj);
-	    const char *d = disp ? g_mime_content_disposition_get_disposition(disp) : NULL;
-
 	    /* an attached text file is not the notice, unless it is the only text */
-	    if (d && strcasecmp(d, "attachment") == 0 && w->plain)
-		return;
+	    if (h->disp != NULL && w->plain) {
+		const char *d = field_value(w, h->disp);
+		size_t  n = strcspn(d, ";");
+
+		while (n > 0 && isspace((unsigned char) d[n - 1]))
+		    n--;
+		if (n == 10 && strncasecmp(d, "attachment", 10) == 0)
+		    return;
+	    }
 	    w->plain = true;
-	    part_content(obj, &ctx->text, false);
+	    part_content(w, h, t, start, end, &ctx->text, false);
 	}
     } else if (strcasecmp(type, "application") == 0 && strcasecmp(sub, "json") == 0) {
-	part_content(obj, &ctx->text, false);
+	part_content(w, h, t, start, end, &ctx->text, false);
     }
 }
 
-/* header_address - the address in a From: or To: value */
+/* hdr_field - report_hdr_block() hands over one field */
 
-static void header_address(char *dst, size_t dstlen, const char *value)
+static void hdr_field(void *arg, const REPORT_FIELD *f)
 {
-    const char *lt = strrchr(value, '<'), *a;
-    size_t  alen;
+    HDRS   *h = arg;
 
-    *dst = 0;
-    if (lt != NULL) {
-	const char *gt = strchr(lt, '>');
+    if (h->raw != NULL)
+	rbuf_append(h->raw, f->raw, f->rawlen);
+    if (h->first == NULL)
+	h->first = f->raw;
+    if (f->namelen > 8 && strncasecmp(f->name, "Content-", 8) == 0) {
+	if (report_hdr_is(f, "Content-Type")) {
+	    h->f[0] = *f;
+	    h->ctype = h->f;
+	} else if (report_hdr_is(f, "Content-Transfer-Encoding")) {
+	    if (h->cte_first == NULL) {
+		h->f[1] = *f;
+		h->cte_first = h->f + 1;
+	    }
+	    h->f[2] = *f;
+	    h->cte = h->f + 2;
+	} else if (report_hdr_is(f, "Content-Disposition")) {
+	    h->f[3] = *f;
+	    h->disp = h->f + 3;
+	}
+	return;
+    }
+    if (h->top) {
+	/* as before: the first 1000 of the message's own fields */
+	if (h->w->tops++ < 1000)
+	    report_top_field(h->w->ctx, f, h->w->val, sizeof(h->w->val));
+    } else if (h->from == NULL && report_hdr_is(f, "From")) {
+	h->f[4] = *f;
+	h->from = h->f + 4;
+    }
+}
 
-	if ((a = report_addr_find(lt, gt ? (size_t) (gt - lt) : strlen(lt), &alen)) != NULL) {
-	    report_addr_copy(dst, dstlen, a, alen);
-	    return;
+/*
+ * part_type - what a header block makes of its part.  Without a
+ * Content-Type it is text/plain (message/rfc822 in a multipart/digest);
+ * with one that does not parse, it is read as text/plain but is
+ * application/octet-stream to the readers: GMime's answers.
+ */
+
+static void part_type(WALK *w, HDRS *h, bool digest, int depth, PTYPE *t)
+{
+    const char *dtype = digest ? "message" : "text", *dsub = digest ? "rfc822" : "plain";
+    const char *ptype = dtype, *psub = dsub;
+
+    memset(t, 0, sizeof(*t));
+    t->type = dtype;
+    t->subtype = dsub;
+    if (h->ctype != NULL) {
+	report_hdr_ctype(field_value(w, h->ctype), &t->ct);
+	if (t->ct.valid) {
+	    ptype = t->type = t->ct.type;
+	    psub = t->subtype = t->ct.subtype;
+	} else {
+	    t->type = "application";
+	    t->subtype = "octet-stream";
 	}
     }
-    if ((a = report_addr_find(value, strlen(value), &alen)) != NULL)
-	report_addr_copy(dst, dstlen, a, alen);
-}
-
-/* copy_lower - a header value kept in lower case */
-
-static void copy_lower(char *dst, size_t dstlen, const char *value)
-{
-    report_lower(dst, dstlen, value, strlen(value));
-}
-
-/* wanted_header - a header top_headers() looks at */
-
-static bool wanted_header(const char *name)
-{
-    static const char *const names[] = {
-	"Subject", "From", "To", "Auto-Submitted", "Precedence", "X-Failed-Recipients",
-	"In-Reply-To", "X-Autoreply", "X-Autorespond", "X-Autoresponder", "X-Auto-Reply",
-	"X-Mail-Autoreply", "X-Vacation", "X-Autogenerated", "X-Ms-Exchange-Inbox-Rules-Loop",
-	"List-Id", "List-Unsubscribe", "X-Amz-Sns-Message-Type", "X-Amz-Sns-Topic-Arn",
-    };
-
-    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-	if (strcasecmp(name, names[i]) == 0)
-	    return (true);
-    return (false);
-}
-
-/* top_headers - the message's own headers the readers ask about */
-
-static void top_headers(REPORT_CTX *ctx, GMimeObject *msg)
-{
-    GMimeHeaderList *list = g_mime_object_get_header_list(msg);
-    int     n = list ? g_mime_header_list_get_count(list) : 0;
-
-    for (int i = 0; i < n && i < 1000; i++) {
-	GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
-	const char *name = g_mime_header_get_name(h);
-	const char *value;
-
-	/* decoding a value costs: only for the headers asked about */
-	if (name == NULL || !wanted_header(name))
-	    continue;
-	if ((value = g_mime_header_get_value(h)) == NULL)
-	    continue;
-	if (strcasecmp(name, "Subject") == 0 && !ctx->subject[0])
-	    report_fold(ctx->subject, sizeof(ctx->subject), value, strlen(value));
-	else if (strcasecmp(name, "From") == 0 && !ctx->from_raw[0]) {
-	    report_fold(ctx->from_raw, sizeof(ctx->from_raw), value, strlen(value));
-	    header_address(ctx->report->from, sizeof(ctx->report->from), ctx->from_raw);
-	} else if (strcasecmp(name, "To") == 0 && !ctx->to[0])
-	    header_address(ctx->to, sizeof(ctx->to), value);
-	else if (strcasecmp(name, "Auto-Submitted") == 0)
-	    copy_lower(ctx->auto_submitted, sizeof(ctx->auto_submitted), value);
-	else if (strcasecmp(name, "Precedence") == 0)
-	    copy_lower(ctx->precedence, sizeof(ctx->precedence), value);
-	else if (strcasecmp(name, "X-Failed-Recipients") == 0 && !ctx->failed[0])
-	    report_fold(ctx->failed, sizeof(ctx->failed), value, strlen(value));
-	else if (strcasecmp(name, "In-Reply-To") == 0 && !ctx->in_reply_to[0])
-	    report_fold(ctx->in_reply_to, sizeof(ctx->in_reply_to), value, strlen(value));
-	else if (strcasecmp(name, "X-Autoreply") == 0 || strcasecmp(name, "X-Autorespond") == 0
-		 || strcasecmp(name, "X-Autoresponder") == 0
-		 || strcasecmp(name, "X-Auto-Reply") == 0
-		 || strcasecmp(name, "X-Mail-Autoreply") == 0
-		 || strcasecmp(name, "X-Vacation") == 0
-		 || strcasecmp(name, "X-Autogenerated") == 0
-		 || strcasecmp(name, "X-Ms-Exchange-Inbox-Rules-Loop") == 0) {
-	    if (strcasecmp(name, "X-Autogenerated") != 0 || strcasecmp(value, "reply") == 0)
-		ctx->auto_header = true;
-	} else if (strcasecmp(name, "List-Id") == 0 || strcasecmp(name, "List-Unsubscribe") == 0)
-	    ctx->list_header = true;
-	else if (strcasecmp(name, "X-Amz-Sns-Message-Type") == 0
-		 || strcasecmp(name, "X-Amz-Sns-Topic-Arn") == 0)
-	    ctx->ses_json = true;
+    t->multipart = strcasecmp(ptype, "multipart") == 0;
+    if (strcasecmp(ptype, "message") == 0
+	&& (strcasecmp(psub, "rfc822") == 0 || strcasecmp(psub, "rfc2822") == 0
+	    || strcasecmp(psub, "global") == 0 || strcasecmp(psub, "news") == 0)
+	&& depth < REPORT_NEST_MAX) {
+	/* encoded, it is a leaf (GMime reads the first such field) */
+	t->message = h->cte_first == NULL
+	    || report_hdr_encoding(field_value(w, h->cte_first)) == REPORT_ENC_NONE;
     }
+}
+
+/* looks_like_report - is an attached message a bounce itself? */
+
+static bool looks_like_report(WALK *w, HDRS *h, PTYPE *body)
+{
+    char    lower[REPORT_HDR_MAX];
+    const char *from;
+
+    if (strcasecmp(body->type, "multipart") == 0 && strcasecmp(body->subtype, "report") == 0)
+	return (true);
+    if (h->from == NULL)
+	return (false);
+    from = field_value(w, h->from);
+    report_lower(lower, sizeof(lower), from, strlen(from));
+    return (strstr(lower, "mailer-daemon") != NULL || strstr(lower, "postmaster") != NULL);
+}
+
+/*
+ * message_part - an attached message: its headers become the original's
+ * headers (when there are none yet), and the whole message is kept when
+ * it looks like a bounce.  Its body is parsed, to find its end, but not
+ * looked at.
+ */
+
+static void message_part(WALK *w, int hstate, int depth, bool visit)
+{
+    REPORT_CTX *ctx = w->ctx;
+    HDRS    h;
+    PTYPE   body;
+    size_t  start, end;
+    int     n, r;
+    bool    orig = visit && ctx->orig.len == 0;
+
+    if (hstate != REPORT_HDR_CONTENT)
+	return;
+    if (w->nbound > 0) {			/* an empty part */
+	const char *nl;
+
+	if (w->pos >= w->len) {
+	    w->found = FOUND_EOS;
+	    return;
+	}
+	nl = memchr(w->buf + w->pos, '\n', w->len - w->pos);
+	if (is_boundary(w, w->buf + w->pos, (nl ? (size_t) (nl - w->buf) : w->len) - w->pos))
+	    return;
+    }
+    memset(&h, 0, sizeof(h));
+    h.w = w;
+    h.raw = orig ? &ctx->orig : NULL;
+    start = w->pos;
+    if ((r = report_hdr_block(w->buf, w->len, &w->pos, false, hdr_stop, hdr_field,
+			      &h, &n)) == REPORT_HDR_ERROR) {
+	if (orig) {				/* no message after all */
+	    ctx->orig.len = 0;
+	    if (ctx->orig.data)
+		ctx->orig.data[0] = 0;
+	}
+	w->pos = w->len;
+	w->found = FOUND_EOS;
+	return;
+    }
+    if (orig)
+	rbuf_append(&ctx->orig, "\n", 1);
+    part_type(w, &h, false, depth + 2, &body);
+    entity(w, &h, &body, r, false, depth + 2, -1);
+    end = w->found == FOUND_LINE ? (w->pos > start ? w->pos - 1 : start) : w->len;
+    if (h.first != NULL)
+	start = (size_t) (h.first - w->buf);	/* junk before the headers: not kept */
+    if (end < start)
+	end = start;
+    if (visit && ctx->inner.len == 0 && looks_like_report(w, &h, &body))
+	rbuf_append(&ctx->inner, w->buf + start, end - start);
+}
+
+/* visit - count a part the walk looks at; false past the caps */
+
+static bool visit(WALK *w, int wdepth)
+{
+    if (wdepth < 0 || wdepth > REPORT_DEPTH_MAX || w->stop)
+	return (false);
+    if (++w->ctx->nparts > REPORT_PARTS_MAX) {
+	w->stop = true;
+	return (false);
+    }
+    return (true);
+}
+
+/* subparts - the parts of a multipart, from its first boundary line */
+
+static void subparts(WALK *w, bool digest, int depth, int wdepth)
+{
+    do {
+	HDRS    h;
+	int     r, n;
+
+	if (!skip_line(w)) {
+	    w->found = FOUND_EOS;
+	    break;
+	}
+	memset(&h, 0, sizeof(h));
+	h.w = w;
+	r = report_hdr_block(w->buf, w->len, &w->pos, false, hdr_stop, hdr_field, &h, &n);
+	if (r == REPORT_HDR_ERROR) {
+	    w->pos = w->len;
+	    w->found = FOUND_EOS;
+	    break;
+	}
+	if (r == REPORT_HDR_STOPPED && n == 0) {
+	    if (immediate(w))
+		continue;			/* an empty part is no part */
+	    break;
+	}
+	entity(w, &h, NULL, r, digest, depth + 1, wdepth);
+	if (w->stop)
+	    return;
+    } while (immediate(w));
+}
+
+/* multipart - a multipart's body: preamble, parts, epilogue */
+
+static void multipart(WALK *w, PTYPE *t, int depth, int wdepth)
+{
+    size_t  s, e;
+    bool    seen = visit(w, wdepth);
+
+    if (w->stop)
+	return;
+    if (!t->ct.boundary_ok || depth >= REPORT_NEST_MAX) {
+	scan(w, &s, &e);			/* all of it is preamble */
+	return;
+    }
+    w->bound[w->nbound] = t->ct.boundary;
+    w->blen[w->nbound] = strlen(t->ct.boundary);
+    w->nbound++;
+    scan(w, &s, &e);
+    if (immediate(w))
+	subparts(w, strcasecmp(t->ct.subtype, "digest") == 0, depth,
+		 seen ? wdepth + 1 : -1);
+    if (w->stop)
+	return;
+    if (w->found == FOUND_LINE && w->level == w->nbound - 1 && w->end) {
+	skip_line(w);
+	w->nbound--;
+	scan(w, &s, &e);			/* the epilogue */
+	return;
+    }
+    w->nbound--;
+}
+
+/*
+ * entity - one part, its headers read (hstate says how they ended), its
+ * type t when the caller knows it already.
+ */
+
+static void entity(WALK *w, HDRS *h, PTYPE *given, int hstate, bool digest, int depth,
+		           int wdepth)
+{
+    PTYPE   own, *t = given;
+    size_t  s = w->pos, e = w->pos;
+    bool    seen;
+
+    if (t == NULL)
+	part_type(w, h, digest, depth, t = &own);
+    if (t->multipart) {
+	multipart(w, t, depth, wdepth);
+	return;
+    }
+    seen = visit(w, wdepth);
+    if (w->stop)
+	return;
+    if (t->message) {
+	message_part(w, hstate, depth, seen);
+	return;
+    }
+    if (hstate == REPORT_HDR_CONTENT)
+	scan(w, &s, &e);
+    if (seen)
+	keep(w, h, t, s, e);
 }
 
 /* report_mime_collect - fill ctx from one message */
 
 void    report_mime_collect(REPORT_CTX *ctx, const char *msg, size_t len)
 {
-    GMimeStream *stream;
-    GMimeParser *parser;
-    GMimeMessage *message;
-    GMimeObject *body;
     WALK    w;
+    HDRS    h;
+    PTYPE   t;
+    int     r, n;
 
     pthread_once(&mime_once, mime_init);
-    stream = g_mime_stream_mem_new_with_buffer(msg, len);
-    parser = g_mime_parser_new_with_stream(stream);
-    g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
-    message = g_mime_parser_construct_message(parser, NULL);
-    g_object_unref(parser);
-    g_object_unref(stream);
-    if (message == NULL) {
-	append_clean(&ctx->text, msg, len);
+    memset(&w, 0, sizeof(w));
+    w.ctx = ctx;
+    w.buf = msg;
+    w.len = len;
+    memset(&h, 0, sizeof(h));
+    h.w = &w;
+    h.top = true;
+    if ((r = report_hdr_block(msg, len, &w.pos, true, NULL, hdr_field, &h, &n))
+	== REPORT_HDR_ERROR) {
+	report_top_undo(ctx);
+	report_decode_append(&ctx->text, msg, len);
 	return;
     }
-    top_headers(ctx, GMIME_OBJECT(message));
-    body = g_mime_message_get_mime_part(message);
-    if (body != NULL) {
-	GMimeContentType *ct = g_mime_object_get_content_type(body);
+    part_type(&w, &h, false, 0, &t);
+    {
+	char    mt[sizeof(t.ct.type) + sizeof(t.ct.subtype) + 2];
 
-	if (ct != NULL) {
-	    const char *rt = g_mime_content_type_get_parameter(ct, "report-type");
-	    char   *mt = g_mime_content_type_get_mime_type(ct);
-
-	    if (mt) {
-		copy_lower(ctx->content_type, sizeof(ctx->content_type), mt);
-		g_free(mt);
-	    }
-	    if (rt)
-		copy_lower(ctx->report_type, sizeof(ctx->report_type), rt);
-	}
+	snprintf(mt, sizeof(mt), "%s/%s", t.type, t.subtype);
+	report_lower(ctx->content_type, sizeof(ctx->content_type), mt, strlen(mt));
+	if (t.ct.valid && t.ct.report_type[0])
+	    report_lower(ctx->report_type, sizeof(ctx->report_type), t.ct.report_type,
+			 strlen(t.ct.report_type));
     }
-    memset(&w, 0, sizeof(w));
     rbuf_init(&w.html, REPORT_PIECE_MAX);
-    walk(ctx, &w, body, 0);
+    entity(&w, &h, &t, r, false, 0, 0);
     if (!w.plain && w.html.len > 0)
 	rbuf_append(&ctx->text, w.html.data, w.html.len);
+    if (w.html.nomem)
+	ctx->nomem = true;
     /* a multipart whose boundaries are missing: its body as text */
     if (ctx->text.len == 0 && ctx->dsn.len == 0 && ctx->arf.len == 0) {
 	const char *eoh = strstr(msg, "\n\n");
 
 	if (eoh != NULL)
-	    append_clean(&ctx->text, eoh + 2, len - (size_t) (eoh + 2 - msg));
+	    report_decode_append(&ctx->text, eoh + 2, len - (size_t) (eoh + 2 - msg));
     }
     rbuf_free(&w.html);
-    g_object_unref(message);
 }
