@@ -36,8 +36,9 @@
  *	first 80 bits of HMAC-SHA256(secret, "la1|REF|DAY|KID") in base32.
  *	Every character is a lowercase letter, a digit or "=": a valid
  *	dot-atom local part that survives MTAs which change the case of
- *	local parts (tag_verify() reads it in either case).  A tag is 40
- *	to 47 characters: it fits a 64-character local part.
+ *	local parts (tag_verify() reads it in either case).  DAY has 1 to
+ *	TAG_DAY_DIGITS_MAX digits (days up to TAG_DAY_MAX; today's take 3),
+ *	so a tag is 37 to 49 characters: it fits a 64-character local part.
  *
  *	Keys rotate: the ring holds up to TAG_KEYS_MAX keys; the signing
  *	one makes new tags, and every key in the ring verifies.  Keep a
@@ -54,8 +55,9 @@
  *	tag_new_ref() makes a random reference (OpenSSL's RAND_bytes).
  *	tag_day() gives the UTC day of a time.  tag_make() writes the tag of
  *	ref with the signing key; -1 when the ring is empty, ref is not one,
- *	or buf is too small.  tag_verify() reads a tag (len bytes of text,
- *	any case) and checks, in this order, its form, its key, its MAC (in
+ *	expires is not a day from 0 to TAG_DAY_MAX, or buf is too small.
+ *	tag_verify() reads a tag (len bytes of text, any case) and checks,
+ *	in this order, its form, its key, its MAC (in
  *	constant time) and its day: TAG_OK when today <= DAY, and fills
  *	*tag (also for TAG_EXPIRED, so that the caller can count which
  *	message it was).  tag_find() finds the first thing in text that
@@ -262,7 +264,7 @@ int     tag_make(const TAG_KEYRING *ring, const char *ref, long expires, char *b
     int     n;
 
     if (ring->nkeys < 1 || ring->signing < 0 || ring->signing >= ring->nkeys
-	|| expires < 0 || strlen(ref) != TAG_REF_LEN)
+	|| expires < 0 || expires > TAG_DAY_MAX || strlen(ref) != TAG_REF_LEN)
 	return (-1);
     for (const char *cp = ref; *cp; cp++)
 	if (*cp == 0 || strchr(hmac_b32_alphabet, *cp) == NULL)
@@ -303,7 +305,7 @@ TAG_STATUS tag_verify(const TAG_KEYRING *ring, const char *text, size_t len, lon
 	}
     }
     if (nf != 4 || strlen(field[0]) != TAG_REF_LEN || strlen(field[3]) != TAG_MAC_LEN
-	|| strlen(field[1]) < 1 || strlen(field[1]) > 6 || !kid_ok(field[2], strlen(field[2])))
+	|| strlen(field[1]) < 1 || strlen(field[1]) > TAG_DAY_DIGITS_MAX || !kid_ok(field[2], strlen(field[2])))
 	return (TAG_MALFORMED);
     for (int f = 0; f < 4; f++) {
 	if (f == 2)

@@ -20,6 +20,8 @@
 #define TAG_KID_MAX	8		/* key id: [a-z0-9], 1 to 8 */
 #define TAG_MAC_LEN	16		/* base32 characters: 80 bits */
 #define TAG_TEXT_MAX	64		/* "la1=REF=DAY=KID=MAC" and a NUL */
+#define TAG_DAY_DIGITS_MAX 6		/* base32 digits of DAY */
+#define TAG_DAY_MAX	((1L << (5 * TAG_DAY_DIGITS_MAX)) - 1)	/* year ~2.9 million */
 #define TAG_KEYS_MAX	16
 #define TAG_SECRET_MIN	16		/* bytes */
 #define TAG_SECRET_MAX	128

@@ -154,6 +154,14 @@ static void malformed(void **state)
     ring_with(&ring, 1, 0);
     assert_int_equal(tag_make(&ring, "ABCDEFGHIJKL", 1, huge, sizeof(huge)), -1);
     assert_int_equal(tag_make(&ring, "abcdefghijkl", 1, huge, 20), -1);
+    /* days beyond what tag_verify() reads are refused, the last one round-trips */
+    assert_int_equal(tag_make(&ring, "abcdefghijkl", TAG_DAY_MAX + 1, huge, sizeof(huge)), -1);
+    assert_int_equal(tag_make(&ring, "abcdefghijkl", -1, huge, sizeof(huge)), -1);
+    assert_true(tag_make(&ring, "abcdefghijkl", TAG_DAY_MAX, huge, sizeof(huge)) > 0);
+    assert_int_equal(tag_verify(&ring, huge, strlen(huge), TAG_DAY_MAX, &tag), TAG_OK);
+    assert_int_equal(tag.expires, TAG_DAY_MAX);
+    assert_true(tag_make(&ring, "abcdefghijkl", 0, huge, sizeof(huge)) > 0);
+    assert_int_equal(tag_verify(&ring, huge, strlen(huge), 0, &tag), TAG_OK);
 }
 
 static void found_in_text(void **state)
