@@ -14,7 +14,7 @@ PACKAGES="
   libmilter-dev libhiredis-dev libspf2-dev libldns-dev libgmime-3.0-dev
   libidn2-dev libssl-dev libcmocka-dev
   ldnsutils redis-server redis-tools postfix swaks
-  clang python3 python3-email-validator libsisimai-perl
+  clang libclang-rt-14-dev python3 python3-email-validator libsisimai-perl
 "
 
 if [ "$(id -u)" != 0 ]; then
