@@ -81,8 +81,11 @@
 
 #include "config.h"
 
+#include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -230,6 +233,97 @@ static bool tri_maybe(const TRI_SIEVE *sv, const char *pat)
 	if ((sv->bits[h / 64] & (1ULL << (h % 64))) == 0)
 	    return (false);
     }
+    return (true);
+}
+
+/*
+ * The trigrams of each pattern of the tables, hashed once (pthread_once:
+ * the milter classifies in many threads) instead of at each test.  When
+ * memory runs out then, tri_maybe() hashes as it tests; same answers.
+ */
+typedef struct {
+    uint32_t off;			/* into tri_pool */
+    uint32_t n;
+} TRI_LIST;
+
+static pthread_once_t tri_once = PTHREAD_ONCE_INIT;
+static uint16_t *tri_pool;
+static TRI_LIST *tri_phrase, *tri_code, *tri_stage;
+
+/* tri_hashes - the trigram hashes tri_maybe() tests; their count */
+
+static size_t tri_hashes(const char *pat, uint16_t *out)
+{
+    size_t  n = 0;
+
+    if (*pat == '^')
+	pat++;
+    for (; pat[0] && pat[1] && pat[2]; pat++) {
+	if (pat[0] == '*' || pat[1] == '*' || pat[2] == '*')
+	    continue;
+	if (out)
+	    out[n] = (uint16_t) TRI_HASH(pat[0], pat[1], pat[2]);
+	n++;
+    }
+    return (n);
+}
+
+/* tri_table - the lists of one table's patterns (at stride bytes) */
+
+static void tri_table(const char *base, size_t stride, size_t count, TRI_LIST *lists,
+		              size_t *used)
+{
+    for (size_t i = 0; i < count; i++) {
+	const char *pat = *(const char *const *) (base + i * stride);
+
+	lists[i].off = (uint32_t) *used;
+	lists[i].n = (uint32_t) tri_hashes(pat, tri_pool + *used);
+	*used += lists[i].n;
+    }
+}
+
+/* tri_init - hash the tables' trigrams, once */
+
+static void tri_init(void)
+{
+    size_t  total = 0, used = 0;
+
+#define TRI_ROWS(tab, count, field) (const char *) &(tab)[0].field, sizeof((tab)[0]), (count)
+    for (size_t i = 0; i < reason_phrase_count; i++)
+	total += tri_hashes(reason_phrases[i].phrase, NULL);
+    for (size_t i = 0; i < reason_code_count; i++)
+	total += tri_hashes(reason_codes[i].marker, NULL);
+    for (size_t i = 0; i < reason_stage_count; i++)
+	total += tri_hashes(reason_stages[i].phrase, NULL);
+    if (total > UINT32_MAX
+	|| (tri_pool = malloc((total + 1) * sizeof(*tri_pool))) == NULL
+	|| (tri_phrase = malloc((reason_phrase_count + 1) * sizeof(*tri_phrase))) == NULL
+	|| (tri_code = malloc((reason_code_count + 1) * sizeof(*tri_code))) == NULL
+	|| (tri_stage = malloc((reason_stage_count + 1) * sizeof(*tri_stage))) == NULL) {
+	free(tri_pool);
+	free(tri_phrase);
+	free(tri_code);
+	tri_pool = NULL;
+	tri_phrase = tri_code = tri_stage = NULL;
+	return;
+    }
+    tri_table(TRI_ROWS(reason_phrases, reason_phrase_count, phrase), tri_phrase, &used);
+    tri_table(TRI_ROWS(reason_codes, reason_code_count, marker), tri_code, &used);
+    tri_table(TRI_ROWS(reason_stages, reason_stage_count, phrase), tri_stage, &used);
+}
+
+/* tri_listed - tri_maybe() with the pattern's trigrams hashed already */
+
+static bool tri_listed(const TRI_SIEVE *sv, const TRI_LIST *list, size_t i, const char *pat)
+{
+    const uint16_t *h;
+
+    if (list == NULL)
+	return (tri_maybe(sv, pat));
+    h = tri_pool + list[i].off;
+    for (uint32_t k = 0; k < list[i].n; k++)
+	if ((sv->bits[h[k] / 64] & (1ULL << (h[k] % 64))) == 0)
+	    return (false);
     return (true);
 }
 
@@ -430,7 +524,7 @@ static const REASON_PHRASE *phrase_row(const char *text, size_t tlen, const STAT
 	    continue;
 	if (p->status && !status_prefix(st, p->status))
 	    continue;
-	if (tri_maybe(sv, p->phrase) && phrase_match(text, tlen, p->phrase)) {
+	if (tri_listed(sv, tri_phrase, i, p->phrase) && phrase_match(text, tlen, p->phrase)) {
 	    if (!is_weak)
 		return (p);
 	    if (p->strength == REASON_PREFIX && !says_no_more(text, p->phrase))
@@ -456,7 +550,7 @@ static const char *code_row(const char *text, const TRI_SIEVE *sv)
 
 	if (prev == 0 || strcmp(prev, c->marker) != 0) {
 	    prev = c->marker;
-	    hit = tri_maybe(sv, c->marker) ? strstr(text, c->marker) : 0;
+	    hit = tri_listed(sv, tri_code, i, c->marker) ? strstr(text, c->marker) : 0;
 	}
 	if (hit == 0)
 	    continue;
@@ -505,7 +599,7 @@ static REASON_STAGE stage_of(const char *command, const char *text, const TRI_SI
     }
 
     for (size_t i = 0; i < reason_stage_count; i++) {
-	if (tri_maybe(sv, reason_stages[i].phrase)
+	if (tri_listed(sv, tri_stage, i, reason_stages[i].phrase)
 	    && (hit = strstr(text, reason_stages[i].phrase)) != 0
 	    && (first == 0 || hit < first)) {
 	    first = hit;
@@ -559,6 +653,7 @@ static const char *classify(const REASON_INPUT *in, const char *text, size_t tle
     if (st.cls == 2 && in->action != REPORT_ACTION_FAILED
 	&& in->action != REPORT_ACTION_DELAYED)
 	return ("delivered");
+    pthread_once(&tri_once, tri_init);
     tri_fill(&sv, text, tlen);
     if ((r = code_row(text, &sv)) != 0)
 	return (r);

@@ -7,6 +7,10 @@
  *	#include "report_pat.h"
  *
  *	int	report_pat_match(const char *lower, const char *const *table)
+ *
+ *	void	report_pat_line(const char *lower, size_t len, PHRASE_HITS *hits)
+ *
+ *	int	report_pat_command_find(const char *lower, size_t len)
  * DESCRIPTION
  *	The readers recognise messages and the parts of a bounce's text by
  *	phrases: these tables, not code.  Each table is a NULL-terminated
@@ -14,6 +18,16 @@
  *	index of the first phrase found anywhere in lower (text already
  *	lower-cased with report_lower_utf8()), or -1.  Lines given to it are
  *	at most REPORT_LINE_MAX bytes, so a match costs a bounded time.
+ *
+ *	report_pat_line() compares a line (len bytes, lower-cased, no NUL
+ *	byte) with all the tables a bounce's text is read with at once, in
+ *	one pass (phrase_match(3)): hits->mask has bit REPORT_PAT_L_x when
+ *	a phrase of that table occurs, and so on.  report_pat_command_find()
+ *	is the index into report_pat_command of the first of its phrases
+ *	found in lower (len bytes), or -1.  The matchers are built once, on
+ *	first use (pthread_once: the milter reads in many threads); when
+ *	memory runs out then, both compare phrase by phrase, with the same
+ *	answers.
  *
  *	The phrases are the generic wordings of MTAs and providers (as seen
  *	in Postfix, Sendmail, Exim, qmail, Exchange, Gmail, Yahoo, Mail.ru,
@@ -23,6 +37,7 @@
 
 #include "config.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #include "report_pat.h"
@@ -236,5 +251,89 @@ int     report_pat_match(const char *lower, const char *const *table)
     for (int i = 0; table[i]; i++)
 	if (strstr(lower, table[i]) != NULL)
 	    return (i);
+    return (-1);
+}
+
+/* The line tables, in REPORT_PAT_L_* order. */
+static const char *const *const line_tables[REPORT_PAT_L_COUNT] = {
+    report_pat_orig_line, report_pat_orig_marked, report_pat_orig_header,
+    report_pat_rcpt_phrase, report_pat_boiler, report_pat_group_notice,
+    report_pat_delay, report_pat_permanent,
+};
+
+#define COMMANDS_MAX	64
+
+static pthread_once_t pat_once = PTHREAD_ONCE_INIT;
+static PHRASE_MATCH *line_matcher;
+static PHRASE_MATCH *command_matcher;
+static const char *command_phrases[COMMANDS_MAX + 1];
+
+/* pat_init - build the matchers, once */
+
+static void pat_init(void)
+{
+    const char *const *tables[1];
+    int     k;
+
+    line_matcher = phrase_match_build(line_tables, REPORT_PAT_L_COUNT);
+    for (k = 0; k < COMMANDS_MAX && report_pat_command[k].phrase; k++)
+	command_phrases[k] = report_pat_command[k].phrase;
+    command_phrases[k] = NULL;
+    tables[0] = command_phrases;
+    if (report_pat_command[k].phrase == NULL)
+	command_matcher = phrase_match_build(tables, 1);
+}
+
+/* slow_scan - what phrase_match_scan() says, phrase by phrase */
+
+static void slow_scan(const char *lower, const char *const *const *tables, int ntables,
+		              PHRASE_HITS *hits)
+{
+    hits->mask = 0;
+    for (int t = 0; t < ntables; t++) {
+	hits->first[t] = -1;
+	hits->left_index[t] = -1;
+	hits->left[t] = 0;
+	for (int k = 0; tables[t][k]; k++) {
+	    const char *p = strstr(lower, tables[t][k]);
+
+	    if (p == NULL)
+		continue;
+	    hits->mask |= 1u << t;
+	    if (hits->first[t] < 0)
+		hits->first[t] = k;
+	    if (hits->left_index[t] < 0 || (size_t) (p - lower) < hits->left[t]) {
+		hits->left[t] = (size_t) (p - lower);
+		hits->left_index[t] = k;
+	    }
+	}
+    }
+}
+
+/* report_pat_line - the line tables' phrases in one line */
+
+void    report_pat_line(const char *lower, size_t len, PHRASE_HITS *hits)
+{
+    pthread_once(&pat_once, pat_init);
+    if (line_matcher != NULL)
+	phrase_match_scan(line_matcher, lower, len, hits);
+    else
+	slow_scan(lower, line_tables, REPORT_PAT_L_COUNT, hits);
+}
+
+/* report_pat_command_find - the first report_pat_command phrase in lower */
+
+int     report_pat_command_find(const char *lower, size_t len)
+{
+    PHRASE_HITS hits;
+
+    pthread_once(&pat_once, pat_init);
+    if (command_matcher != NULL) {
+	phrase_match_scan(command_matcher, lower, len, &hits);
+	return (hits.first[0]);
+    }
+    for (int k = 0; report_pat_command[k].phrase; k++)
+	if (strstr(lower, report_pat_command[k].phrase) != NULL)
+	    return (k);
     return (-1);
 }

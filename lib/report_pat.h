@@ -36,4 +36,24 @@ extern const REPORT_PAT_CMD report_pat_command[];
 
 extern int report_pat_match(const char *lower, const char *const *table);
 
+/*
+ * The tables a line of a bounce's text is compared with, read in one
+ * pass: report_pat_line() fills hits (see phrase_match.h) with bit and
+ * index REPORT_PAT_L_* for each.
+ */
+#include "phrase_match.h"
+
+#define REPORT_PAT_L_ORIG_LINE	0	/* report_pat_orig_line */
+#define REPORT_PAT_L_ORIG_MARKED 1	/* report_pat_orig_marked */
+#define REPORT_PAT_L_ORIG_HEADER 2	/* report_pat_orig_header */
+#define REPORT_PAT_L_RCPT	3	/* report_pat_rcpt_phrase */
+#define REPORT_PAT_L_BOILER	4	/* report_pat_boiler */
+#define REPORT_PAT_L_GROUP	5	/* report_pat_group_notice */
+#define REPORT_PAT_L_DELAY	6	/* report_pat_delay */
+#define REPORT_PAT_L_PERMANENT	7	/* report_pat_permanent */
+#define REPORT_PAT_L_COUNT	8
+
+extern void report_pat_line(const char *lower, size_t len, PHRASE_HITS *hits);
+extern int report_pat_command_find(const char *lower, size_t len);
+
 #endif

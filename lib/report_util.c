@@ -281,6 +281,15 @@ void    report_append_text(char *dst, size_t dstlen, const char *s, size_t len)
 	dst[have - 1] = 0;
 }
 
+/*
+ * ascii_lower - tolower() of the C locale (liveaddr never calls
+ * setlocale()), without its call per byte
+ */
+static inline unsigned char ascii_lower(unsigned char c)
+{
+    return ((unsigned char) (c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c));
+}
+
 /* report_lower - ASCII lower case copy */
 
 size_t  report_lower(char *dst, size_t dstlen, const char *s, size_t len)
@@ -288,7 +297,7 @@ size_t  report_lower(char *dst, size_t dstlen, const char *s, size_t len)
     size_t  n = len < dstlen - 1 ? len : dstlen - 1;
 
     for (size_t i = 0; i < n; i++)
-	dst[i] = (char) tolower((unsigned char) s[i]);
+	dst[i] = (char) ascii_lower((unsigned char) s[i]);
     dst[n] = 0;
     return (n);
 }
@@ -322,7 +331,7 @@ size_t  report_lower_utf8(char *dst, size_t dstlen, const char *s, size_t len)
 	    i += 2;
 	    continue;
 	}
-	dst[n++] = (char) (c == '\t' || c == 0 ? ' ' : tolower(c));
+	dst[n++] = (char) (c == '\t' || c == 0 ? ' ' : ascii_lower(c));
 	i++;
     }
     dst[n] = 0;
@@ -462,12 +471,12 @@ const char *report_field_find(const char *text, size_t len, const char *name,
 const char *report_command_find(const char *text)
 {
     char    lower[REPORT_TEXT_MAX * 2 + 1];
+    int     k;
 
     report_lower(lower, sizeof(lower), text, strlen(text));
-    for (int k = 0; report_pat_command[k].phrase; k++)
-	if (strstr(lower, report_pat_command[k].phrase) != NULL)
-	    return (report_pat_command[k].command);
-    return (NULL);
+    if ((k = report_pat_command_find(lower, strlen(lower))) < 0)
+	return (NULL);
+    return (report_pat_command[k].command);
 }
 
 /* reply_prefix - "550-5.7.1 " or "550 " at s: its length, 0 when none */

@@ -1,0 +1,254 @@
+/*++
+ * NAME
+ *	phrase_match 3
+ * SUMMARY
+ *	find the phrases of several tables in one pass over a text
+ * SYNOPSIS
+ *	#include "phrase_match.h"
+ *
+ *	PHRASE_MATCH *phrase_match_build(tables, ntables)
+ *	const char *const *const *tables;
+ *	int	ntables;
+ *
+ *	void	phrase_match_scan(const PHRASE_MATCH *pm, const char *text,
+ *					size_t len, PHRASE_HITS *hits)
+ *
+ *	void	phrase_match_free(PHRASE_MATCH *pm)
+ * DESCRIPTION
+ *	The bounce readers compare each line with tables of phrases.  One
+ *	strstr() per phrase reads a line once per phrase; this module reads
+ *	it once for all the phrases of all the tables (an Aho-Corasick
+ *	automaton: a trie of the phrases whose missing edges lead where the
+ *	longest suffix read so far continues).
+ *
+ *	phrase_match_build() builds the matcher of up to PHRASE_TABLES_MAX
+ *	NULL-terminated tables of non-empty phrases (bytes compared as
+ *	they are: give lower-case phrases and lower-cased text).  The
+ *	tables are not copied: they must outlive the matcher, as static
+ *	tables do.  It returns NULL when memory runs out or when there are
+ *	too many tables or phrases; callers then compare as before.
+ *
+ *	phrase_match_scan() reads len bytes of text (NUL bytes are bytes
+ *	like others) and fills in hits, for each table t: bit t of mask
+ *	when one of its phrases occurs, first[t] the least index of those
+ *	that occur, and left[t] and left_index[t] the leftmost start of an
+ *	occurrence and the least index of the phrases that start there:
+ *	the answers of "the first phrase of the table found" and "the
+ *	phrase found first in the text" strstr() loops.  The time is linear
+ *	in len (times the few phrases that end at one place); it allocates
+ *	nothing, and one matcher may be used by many threads at once.
+ *
+ *	phrase_match_free() frees a matcher; NULL is allowed.
+ * MEMORY
+ *	The matcher is one set of arrays owned by it; the caller owns hits.
+ *--*/
+
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "phrase_match.h"
+
+#define PHRASE_STATES_MAX	32767	/* states are 15 bits of a uint16_t */
+#define PHRASE_OUTPUT	0x8000	/* a transition's flag: phrases end there */
+
+typedef struct {
+    uint8_t table;
+    uint16_t index;
+    uint16_t len;
+} PHRASE_OUT;
+
+struct PHRASE_MATCH {
+    int     ntables;
+    int     nclass;			/* byte classes; 0: in no phrase */
+    unsigned char cls[256];
+    uint16_t *next;			/* [state * nclass + class]: the next
+					 * state, | PHRASE_OUTPUT when it ends
+					 * a phrase */
+    uint32_t *out_first;		/* per state, into outs */
+    uint16_t *out_count;
+    PHRASE_OUT *outs;
+};
+
+/* phrase_match_free - free a matcher */
+
+void    phrase_match_free(PHRASE_MATCH *pm)
+{
+    if (pm == NULL)
+	return;
+    free(pm->next);
+    free(pm->out_first);
+    free(pm->out_count);
+    free(pm->outs);
+    free(pm);
+}
+
+/* outs_add - append one output; false when memory runs out */
+
+static int outs_add(PHRASE_OUT **outs, size_t *n, size_t *cap, PHRASE_OUT o)
+{
+    if (*n == *cap) {
+	size_t  ncap = *cap ? *cap * 2 : 64;
+	PHRASE_OUT *nv = realloc(*outs, ncap * sizeof(*nv));
+
+	if (nv == NULL)
+	    return (0);
+	*outs = nv;
+	*cap = ncap;
+    }
+    (*outs)[(*n)++] = o;
+    return (1);
+}
+
+/* phrase_match_build - the matcher of ntables tables */
+
+PHRASE_MATCH *phrase_match_build(const char *const *const *tables, int ntables)
+{
+    PHRASE_MATCH *pm;
+    size_t  bytes = 0, nphrases = 0, nstates = 1, nouts = 0, capouts = 0, nown = 0;
+    size_t  head = 0, tail = 0;
+    uint16_t *fail = NULL, *queue = NULL;
+    PHRASE_OUT *own = NULL;		/* each phrase, listed by end state */
+    int32_t *own_head = NULL, *own_next = NULL;
+    int     ok = 0;
+
+    if (ntables < 1 || ntables > PHRASE_TABLES_MAX
+	|| (pm = calloc(1, sizeof(*pm))) == NULL)
+	return (NULL);
+    pm->ntables = ntables;
+    pm->nclass = 1;
+    for (int t = 0; t < ntables; t++)
+	for (int k = 0; tables[t][k]; k++) {
+	    const unsigned char *p = (const unsigned char *) tables[t][k];
+	    size_t  len = strlen(tables[t][k]);
+
+	    if (len == 0 || len > UINT16_MAX || k > UINT16_MAX)
+		goto out;
+	    bytes += len;
+	    nphrases++;
+	    for (size_t i = 0; i < len; i++)
+		if (pm->cls[p[i]] == 0)
+		    pm->cls[p[i]] = (unsigned char) pm->nclass++;
+	}
+    if (bytes + 1 > PHRASE_STATES_MAX)
+	goto out;
+    if ((pm->next = calloc((bytes + 1) * (size_t) pm->nclass, sizeof(*pm->next))) == NULL
+	|| (fail = calloc(bytes + 1, sizeof(*fail))) == NULL
+	|| (queue = calloc(bytes + 1, sizeof(*queue))) == NULL
+	|| (pm->out_first = calloc(bytes + 1, sizeof(*pm->out_first))) == NULL
+	|| (pm->out_count = calloc(bytes + 1, sizeof(*pm->out_count))) == NULL
+	|| (own_head = malloc((bytes + 1) * sizeof(*own_head))) == NULL
+	|| (own_next = malloc(nphrases * sizeof(*own_next))) == NULL
+	|| (own = malloc(nphrases * sizeof(*own))) == NULL)
+	goto out;
+    for (size_t s = 0; s <= bytes; s++)
+	own_head[s] = -1;
+
+    /* The trie; state 0 is the root, and no edge leads back to it. */
+    for (int t = 0; t < ntables; t++)
+	for (int k = 0; tables[t][k]; k++) {
+	    const unsigned char *p = (const unsigned char *) tables[t][k];
+	    size_t  s = 0, len = strlen(tables[t][k]);
+
+	    for (size_t i = 0; i < len; i++) {
+		uint16_t *edge = pm->next + s * (size_t) pm->nclass + pm->cls[p[i]];
+
+		if (*edge == 0)
+		    *edge = (uint16_t) nstates++;
+		s = *edge;
+	    }
+	    own[nown].table = (uint8_t) t;
+	    own[nown].index = (uint16_t) k;
+	    own[nown].len = (uint16_t) len;
+	    own_next[nown] = own_head[s];
+	    own_head[s] = (int32_t) nown++;
+	}
+
+    /*
+     * Breadth first: each state's failure link (the longest proper suffix
+     * that is a trie state) and its missing edges; then its outputs, its
+     * own and those of its failure state (already done: it is shallower).
+     */
+    queue[tail++] = 0;
+    while (head < tail) {
+	size_t  r = queue[head++];
+	uint16_t *row = pm->next + r * (size_t) pm->nclass;
+	const uint16_t *frow = pm->next + (size_t) fail[r] * (size_t) pm->nclass;
+
+	pm->out_first[r] = (uint32_t) nouts;
+	for (int32_t i = own_head[r]; i >= 0; i = own_next[i])
+	    if (!outs_add(&pm->outs, &nouts, &capouts, own[i]))
+		goto out;
+	if (r != 0)
+	    for (uint32_t i = 0; i < pm->out_count[fail[r]]; i++)
+		if (!outs_add(&pm->outs, &nouts, &capouts, pm->outs[pm->out_first[fail[r]] + i]))
+		    goto out;
+	if (nouts - pm->out_first[r] > UINT16_MAX)
+	    goto out;
+	pm->out_count[r] = (uint16_t) (nouts - pm->out_first[r]);
+	for (int c = 1; c < pm->nclass; c++) {
+	    if (row[c] != 0) {
+		fail[row[c]] = r == 0 ? 0 : frow[c];
+		queue[tail++] = row[c];
+	    } else {
+		row[c] = r == 0 ? 0 : frow[c];
+	    }
+	}
+    }
+    /* flag the transitions into states where phrases end */
+    for (size_t i = 0; i < nstates * (size_t) pm->nclass; i++)
+	if (pm->out_count[pm->next[i]] > 0)
+	    pm->next[i] |= PHRASE_OUTPUT;
+    ok = 1;
+
+out:
+    free(fail);
+    free(queue);
+    free(own);
+    free(own_head);
+    free(own_next);
+    if (!ok) {
+	phrase_match_free(pm);
+	return (NULL);
+    }
+    return (pm);
+}
+
+/* phrase_match_scan - what the tables' phrases do in text */
+
+void    phrase_match_scan(const PHRASE_MATCH *pm, const char *text, size_t len,
+			          PHRASE_HITS *hits)
+{
+    const unsigned char *u = (const unsigned char *) text;
+    const uint16_t *next = pm->next;
+    size_t  nclass = (size_t) pm->nclass, s = 0;
+
+    hits->mask = 0;
+    for (int t = 0; t < pm->ntables; t++) {
+	hits->first[t] = -1;
+	hits->left_index[t] = -1;
+	hits->left[t] = 0;
+    }
+    for (size_t i = 0; i < len; i++) {
+	s = next[s * nclass + pm->cls[u[i]]];
+	if ((s & PHRASE_OUTPUT) == 0)
+	    continue;
+	s &= ~(size_t) PHRASE_OUTPUT;
+	for (uint32_t k = 0; k < pm->out_count[s]; k++) {
+	    const PHRASE_OUT *o = pm->outs + pm->out_first[s] + k;
+	    size_t  start = i + 1 - o->len;
+	    int     t = o->table;
+
+	    hits->mask |= 1u << t;
+	    if (hits->first[t] < 0 || o->index < hits->first[t])
+		hits->first[t] = o->index;
+	    if (hits->left_index[t] < 0 || start < hits->left[t]
+		|| (start == hits->left[t] && o->index < hits->left_index[t])) {
+		hits->left[t] = start;
+		hits->left_index[t] = o->index;
+	    }
+	}
+    }
+}
