@@ -11,9 +11,12 @@
  *	Amazon SES tells a sender about bounces, complaints and deliveries
  *	with a JSON object mailed by SNS ("notificationType" or
  *	"eventType": "Bounce", "Complaint" or "Delivery"), sometimes
- *	itself a string inside the SNS JSON (its quotes escaped).
- *	report_json_read() reads such a text without a JSON parser: it
- *	walks the "key": "value" pairs in order, once.  Each
+ *	itself a string inside the SNS JSON: the "Message" of an SNS
+ *	envelope, its quotes escaped.  Such a Message is unescaped once
+ *	into a buffer of its own and read instead of the envelope.
+ *	report_json_read() reads the notice without a JSON parser: it
+ *	walks the "key": "value" pairs in order, once (string values end
+ *	at the first quote that no backslash escapes).  Each
  *	"emailAddress" starts a recipient; the "action", "status" and
  *	"diagnosticCode" that follow it are its own.  A Delivery's
  *	"recipients" array names delivered recipients, its "smtpResponse"
@@ -22,11 +25,14 @@
  *
  *	It returns false, and changes nothing, when the text is not such
  *	a notice.
+ * MEMORY
+ *	The unescaped Message lives only inside the call.
  *--*/
 
 #include "config.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report_int.h"
@@ -71,23 +77,57 @@ static bool next_pair(JSCAN *js, char *key, const char **val, size_t *vlen, bool
 	*array = p < js->end && *p == '[';
 	*val = NULL;
 	*vlen = 0;
-	if (p < js->end && *p == '\\')
-	    p++;
 	if (p < js->end && *p == '"') {
 	    const char *v = p + 1, *e = v;
 
 	    while (e < js->end && *e != '"')
-		e++;
+		e += (*e == '\\' && e + 1 < js->end) ? 2 : 1;
+	    if (e > js->end)
+		e = js->end;
 	    *val = v;
 	    *vlen = (size_t) (e - v);
-	    if (*vlen > 0 && v[*vlen - 1] == '\\')
-		(*vlen)--;
 	    js->cp = e < js->end ? e + 1 : e;
 	} else
 	    js->cp = p;
 	return (true);
     }
     return (false);
+}
+
+/* sns_message - the unescaped "Message" of an SNS envelope that holds a notice */
+
+static char *sns_message(const char *text, size_t len, size_t *outlen)
+{
+    JSCAN   js = {text, text + len};
+    char    key[JSON_KEY_MAX + 1];
+    const char *v;
+    size_t  vlen, n = 0;
+    bool    array, found = false;
+    char   *out;
+
+    while (!found && next_pair(&js, key, &v, &vlen, &array))
+	found = strcmp(key, "Message") == 0 && v != NULL && vlen > 1 && v[0] == '{';
+    if (!found || (out = malloc(vlen + 1)) == NULL)
+	return (NULL);
+    for (size_t i = 0; i < vlen; i++) {
+	if (v[i] != '\\' || i + 1 >= vlen) {
+	    out[n++] = v[i];
+	    continue;
+	}
+	switch (v[++i]) {
+	case 'n':
+	case 'r':
+	case 't':
+	    out[n++] = ' ';
+	    break;
+	default:				/* \" \\ \/ (\uXXXX kept as "uXXXX") */
+	    out[n++] = v[i];
+	    break;
+	}
+    }
+    out[n] = 0;
+    *outlen = n;
+    return (out);
 }
 
 /* json_type - the notice's type, from its first notificationType/eventType */
@@ -116,25 +156,19 @@ static int json_type(const char *text, size_t len)
     return (0);
 }
 
-/* report_json_read - an SES notice's recipients */
+/* json_notice - read a notice of a known type: 1 bounce, 2 complaint, 3 delivery */
 
-bool    report_json_read(REPORT_CTX *ctx)
+static bool json_notice(REPORT_CTX *ctx, const char *text, size_t len, int type)
 {
     REPORT *report = ctx->report;
-    const char *text = ctx->text.data;
-    size_t  len = ctx->text.len;
     JSCAN   js;
     char    key[JSON_KEY_MAX + 1];
     const char *v;
     size_t  vlen;
     bool    array;
-    int     type;
     REPORT_RCPT *rcpt = NULL;
     char    smtp[REPORT_TEXT_MAX + 1] = "";
 
-    if (len == 0 || (strstr(text, "notificationType") == NULL && strstr(text, "eventType") == NULL)
-	|| (type = json_type(text, len)) == 0)
-	return (false);
     report->kind = type == 2 ? REPORT_COMPLAINT : REPORT_DSN;
     strcpy(report->format, "ses-json");
     js.cp = text;
@@ -210,4 +244,30 @@ bool    report_json_read(REPORT_CTX *ctx)
     if (report->nrcpt == 0)
 	strcpy(report->why, "an SES notice that names no recipient");
     return (true);
+}
+
+/* report_json_read - an SES notice's recipients */
+
+bool    report_json_read(REPORT_CTX *ctx)
+{
+    const char *text = ctx->text.data;
+    size_t  len = ctx->text.len;
+    char   *inner = NULL;
+    int     type;
+    bool    done;
+
+    if (len == 0 || (strstr(text, "notificationType") == NULL && strstr(text, "eventType") == NULL))
+	return (false);
+    if ((type = json_type(text, len)) == 0) {
+	if ((inner = sns_message(text, len, &len)) == NULL)
+	    return (false);
+	text = inner;
+	if ((type = json_type(text, len)) == 0) {
+	    free(inner);
+	    return (false);
+	}
+    }
+    done = json_notice(ctx, text, len, type);
+    free(inner);
+    return (done);
 }

@@ -156,6 +156,15 @@ static const CASE cases[] = {
 	"\"bouncedRecipients\":[{\"emailAddress\":\"lena@example.com\",\"action\":\"failed\","
 	"\"status\":\"5.1.1\",\"diagnosticCode\":\"smtp; 550 5.1.1 user unknown\"}]}}\n",
      REPORT_DSN, 1, "lena@example.com", "userunknown", 1, "5.1.1", "user unknown", NULL},
+    {"an SES notice inside an SNS envelope (the Message string, its quotes escaped)",
+	"From: no-reply@sns.amazonaws.com\nSubject: AWS Notification Message\n\n"
+	"{\"Type\" : \"Notification\", \"MessageId\" : \"22b80b92\",\n"
+	"\"Message\" : \"{\\\"notificationType\\\":\\\"Bounce\\\",\\\"bounce\\\":{"
+	"\\\"bouncedRecipients\\\":[{\\\"emailAddress\\\":\\\"olga@example.com\\\","
+	"\\\"action\\\":\\\"failed\\\",\\\"status\\\":\\\"5.2.2\\\","
+	"\\\"diagnosticCode\\\":\\\"smtp; 552 5.2.2 \\\\\\\"olga\\\\\\\" is over quota\\\"}]}}\",\n"
+	"\"Timestamp\" : \"2026-11-20T10:00:00.000Z\"}\n",
+     REPORT_DSN, 1, "olga@example.com", "mailboxfull", 0, "5.2.2", "is over quota", NULL},
 };
 
 /* with_eol - the message with CRLF ("\r\n") or CR ("\r") line ends */
