@@ -37,6 +37,7 @@
 
 #include "addr.h"
 #include "suggest.h"
+#include "bench_util.h"
 
 #ifndef LIVEADDR_DATADIR
 #define LIVEADDR_DATADIR NULL
@@ -53,46 +54,6 @@ typedef struct {
     long    aflags[16];			/* per ADDR_F_ word, then per bit */
     unsigned long checksum;		/* keeps the loop honest */
 } COUNTS;
-
-/* now - monotonic seconds */
-
-static double now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (ts.tv_sec + ts.tv_nsec / 1e9);
-}
-
-/* slurp - the whole file, NUL-terminated */
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE   *fp = fopen(path, "rb");
-    char   *buf = NULL;
-    size_t  cap = 0, n = 0, got;
-
-    if (fp == NULL)
-	return (NULL);
-    do {
-	if (n + 65536 + 1 > cap) {
-	    char   *grown = realloc(buf, cap = (cap ? cap * 2 : 1 << 20));
-
-	    if (grown == NULL) {
-		free(buf);
-		fclose(fp);
-		return (NULL);
-	    }
-	    buf = grown;
-	}
-	got = fread(buf + n, 1, 65536, fp);
-	n += got;
-    } while (got > 0);
-    fclose(fp);
-    buf[n] = 0;
-    *len = n;
-    return (buf);
-}
 
 /* split - the lines of a buffer, without their line ends */
 
@@ -128,19 +89,19 @@ static LINE *split(const char *buf, size_t len, size_t *count)
 
 static double run_parse(const LINE *lines, size_t n, unsigned long *sum)
 {
-    double  t0 = now();
+    double  t0 = bench_now();
     ADDR    a;
 
     for (size_t i = 0; i < n; i++)
 	*sum += (unsigned long) addr_parse(lines[i].text, lines[i].len, &a) + a.address_len;
-    return (now() - t0);
+    return (bench_now() - t0);
 }
 
 /* run_audit - parse and suggest over all lines; returns seconds */
 
 static double run_audit(const SUGGEST *sg, const LINE *lines, size_t n, COUNTS *c)
 {
-    double  t0 = now();
+    double  t0 = bench_now();
     SUGGESTION s;
     ADDR    a;
 
@@ -156,7 +117,7 @@ static double run_audit(const SUGGEST *sg, const LINE *lines, size_t n, COUNTS *
 	c->aflags[a.flags & 0xF]++;
 	c->checksum += (unsigned long) r * 31 + (unsigned char) s.address[0];
     }
-    return (now() - t0);
+    return (bench_now() - t0);
 }
 
 /* count_bits - how many lines had each flag, from a histogram of words */
@@ -218,7 +179,7 @@ int     main(int argc, char **argv)
 	fprintf(stderr, "usage: audit_bench [-d datadir] [-r runs] file\n");
 	return (1);
     }
-    if ((buf = slurp(argv[optind], &len)) == NULL
+    if ((buf = bench_slurp(argv[optind], &len)) == NULL
 	|| (lines = split(buf, len, &n)) == NULL) {
 	perror(argv[optind]);
 	return (1);

@@ -53,6 +53,7 @@
 
 #include "reason.h"
 #include "report.h"
+#include "bench_util.h"
 
 #define ROUNDS_MAX	100
 
@@ -60,45 +61,6 @@ typedef struct {
     char   *text;
     size_t  len;
 } MSG;
-
-/* now - monotonic seconds */
-
-static double now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (ts.tv_sec + ts.tv_nsec / 1e9);
-}
-
-/* slurp - the whole of a file */
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE   *fp = fopen(path, "rb");
-    char   *buf = NULL;
-    size_t  cap = 0, n = 0, got;
-
-    if (fp == NULL)
-	return (NULL);
-    do {
-	if (n + 65536 > cap) {
-	    char   *grown = realloc(buf, cap = (cap ? cap * 2 : 131072));
-
-	    if (grown == NULL) {
-		free(buf);
-		fclose(fp);
-		return (NULL);
-	    }
-	    buf = grown;
-	}
-	got = fread(buf + n, 1, 65536, fp);
-	n += got;
-    } while (got > 0);
-    fclose(fp);
-    *len = n;
-    return (buf);
-}
 
 /* by_name - qsort order of file names: bytewise, as the Perl side sorts */
 
@@ -149,7 +111,7 @@ static long load(const char *dir, MSG **msgs, size_t *bytes)
 	snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
 	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
 	    continue;
-	if ((m->text = slurp(path, &m->len)) == NULL) {
+	if ((m->text = bench_slurp(path, &m->len)) == NULL) {
 	    perror(path);
 	    count = -1;
 	    break;
@@ -211,13 +173,13 @@ static long pass(const MSG *msgs, long n, unsigned long *sum)
 static double round_rate(const MSG *msgs, long n, double min_s, long *passes,
 			         double *secs, unsigned long *sum)
 {
-    double  t0 = now(), t;
+    double  t0 = bench_now(), t;
 
     *passes = 0;
     do {
 	(void) pass(msgs, n, sum);
 	++*passes;
-    } while ((t = now() - t0) < min_s);
+    } while ((t = bench_now() - t0) < min_s);
     *secs = t;
     return ((double) n * (double) *passes / t);
 }

@@ -39,6 +39,7 @@
 #include "evidence.h"
 #include "rpool.h"
 #include "store.h"
+#include "bench_util.h"
 
 static const char *server;
 static size_t naddr;
@@ -49,14 +50,6 @@ static STORE *store;
 static time_t base_time;
 static int failures;
 static pthread_mutex_t fail_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static double now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (ts.tv_sec + ts.tv_nsec / 1e9);
-}
 
 static void fail(const char *what)
 {
@@ -195,7 +188,7 @@ static double run(void *(*fn) (void *), int round, size_t *written)
 {
     pthread_t tid[64];
     WORKER  w[64];
-    double  t0 = now_s(), secs;
+    double  t0 = bench_now(), secs;
 
     *written = 0;
     for (int t = 0; t < nthreads; t++) {
@@ -206,7 +199,7 @@ static double run(void *(*fn) (void *), int round, size_t *written)
 	pthread_join(tid[t], NULL);
 	*written += w[t].written;
     }
-    secs = now_s() - t0;
+    secs = bench_now() - t0;
     return (secs > 0 ? *written / secs : 0);
 }
 
@@ -402,13 +395,13 @@ int     main(int argc, char **argv)
 	return (1);
     }
     {
-	double  t0 = now_s();
+	double  t0 = bench_now();
 
 	for (int round = 0; round < 3; round++) {
 	    rounds[round] = run(store_worker, round, &written);
 	    total += written;
 	}
-	rate_store = total / (now_s() - t0);
+	rate_store = total / (bench_now() - t0);
     }
     admin = rpool_get(pool, err, sizeof(err));
     m1 = used_memory(admin);
