@@ -40,20 +40,8 @@ die() { echo "audit-throughput: $*" >&2; exit 1; }
 "$python" -c 'import email_validator' 2>/dev/null \
     || die "python3-email-validator is not installed for $python"
 
-if [ -z "$build" ]; then
-    build=${TMPDIR:-/tmp}/liveaddr-bench-build
-    mkdir -p "$build"
-    if [ ! -f "$build/Makefile" ]; then
-	echo "configuring an optimized build in $build"
-	(cd "$build" && "$src/configure" -q CFLAGS='-O2 -g') >/dev/null \
-	    || die "configure failed in $build"
-    fi
-fi
-[ -f "$build/Makefile" ] || die "$build is not a configured build directory"
-if grep -q 'fsanitize' "$build/Makefile" 2>/dev/null; then
-    echo "WARNING: $build was configured with sanitizers; figures are not representative" >&2
-fi
-make -C "$build" -s bench/audit_bench >/dev/null || die "could not build bench/audit_bench"
+. "$here/build.sh"
+bench_build "$build" bench/audit_bench
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/liveaddr-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM

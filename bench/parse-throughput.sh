@@ -48,20 +48,8 @@ skip() { echo "parse-throughput: SKIP: $*"; exit 77; }
 perl -MSisimai -e 1 2>/dev/null || skip "Perl Sisimai is not installed (Debian: libsisimai-perl)"
 case $rounds in '' | *[!0-9]* | 0) die "ROUNDS must be a positive number" ;; esac
 
-if [ -z "$build" ]; then
-    build=${TMPDIR:-/tmp}/liveaddr-bench-build
-    mkdir -p "$build"
-    if [ ! -f "$build/Makefile" ]; then
-	echo "configuring an optimized build in $build"
-	(cd "$build" && "$src/configure" -q CFLAGS='-O2 -g') >/dev/null \
-	    || die "configure failed in $build"
-    fi
-fi
-[ -f "$build/Makefile" ] || die "$build is not a configured build directory"
-if grep -q 'fsanitize' "$build/Makefile" 2>/dev/null; then
-    echo "WARNING: $build was configured with sanitizers; figures are not representative" >&2
-fi
-make -C "$build" -s bench/parse_bench >/dev/null || die "could not build bench/parse_bench"
+. "$here/build.sh"
+bench_build "$build" bench/parse_bench
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/liveaddr-parse-bench.XXXXXX")
 cpid= ppid=

@@ -33,20 +33,8 @@ batch=${BATCH:-100}
 die() { echo "store-bench: $*" >&2; exit 1; }
 
 command -v redis-server >/dev/null || die "redis-server not found (contrib/install-deps.sh installs it)"
-if [ -z "$build" ]; then
-    build=${TMPDIR:-/tmp}/liveaddr-bench-build
-    mkdir -p "$build"
-    if [ ! -f "$build/Makefile" ]; then
-	echo "configuring an optimized build in $build"
-	(cd "$build" && "$src/configure" -q CFLAGS='-O2 -g') >/dev/null \
-	    || die "configure failed in $build"
-    fi
-fi
-[ -f "$build/Makefile" ] || die "$build is not a configured build directory"
-if grep -q 'fsanitize' "$build/Makefile" 2>/dev/null; then
-    echo "WARNING: $build was configured with sanitizers; figures are not representative" >&2
-fi
-make -C "$build" -s bench/store_bench >/dev/null || die "could not build bench/store_bench"
+. "$here/build.sh"
+bench_build "$build" bench/store_bench
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/liveaddr-store-bench.XXXXXX")
 pid=
