@@ -13,6 +13,12 @@
  *	void	phrase_match_scan(const PHRASE_MATCH *pm, const char *text,
  *					size_t len, PHRASE_HITS *hits)
  *
+ *	void	phrase_match_scan2(const PHRASE_MATCH *pm,
+ *					const char *text1, size_t len1,
+ *					PHRASE_HITS *hits1,
+ *					const char *text2, size_t len2,
+ *					PHRASE_HITS *hits2)
+ *
  *	void	phrase_match_free(PHRASE_MATCH *pm)
  * DESCRIPTION
  *	The bounce readers compare each line with tables of phrases.  One
@@ -38,6 +44,10 @@
  *	in len (times the few phrases that end at one place); it allocates
  *	nothing, and one matcher may be used by many threads at once.
  *
+ *	phrase_match_scan2() is two phrase_match_scan() calls in one loop,
+ *	which runs faster than two: a caller with two texts to read (the
+ *	next lines of a bounce) gives both.
+ *
  *	phrase_match_free() frees a matcher; NULL is allowed.
  * MEMORY
  *	The matcher is one set of arrays owned by it; the caller owns hits.
@@ -52,7 +62,7 @@
 #include "phrase_match.h"
 
 #define PHRASE_STATES_MAX	32767	/* states are 15 bits of a uint16_t */
-#define PHRASE_OUTPUT	0x8000	/* a transition's flag: phrases end there */
+#define PHRASE_OUTPUT	0x80000000u	/* a step's flag: phrases end there */
 
 typedef struct {
     uint8_t table;
@@ -64,9 +74,11 @@ struct PHRASE_MATCH {
     int     ntables;
     int     nclass;			/* byte classes; 0: in no phrase */
     unsigned char cls[256];
-    uint16_t *next;			/* [state * nclass + class]: the next
-					 * state, | PHRASE_OUTPUT when it ends
-					 * a phrase */
+    uint16_t *next;			/* while building: [state * nclass +
+					 * class], the next state */
+    uint32_t *step;			/* [row + class]: the next state's row
+					 * (state * nclass), | PHRASE_OUTPUT
+					 * when phrases end there */
     uint32_t *out_first;		/* per state, into outs */
     uint16_t *out_count;
     PHRASE_OUT *outs;
@@ -79,6 +91,7 @@ void    phrase_match_free(PHRASE_MATCH *pm)
     if (pm == NULL)
 	return;
     free(pm->next);
+    free(pm->step);
     free(pm->out_first);
     free(pm->out_count);
     free(pm->outs);
@@ -99,6 +112,51 @@ static int outs_add(PHRASE_OUT **outs, size_t *n, size_t *cap, PHRASE_OUT o)
 	*cap = ncap;
     }
     (*outs)[(*n)++] = o;
+    return (1);
+}
+
+/*
+ * renumber - number the states in breadth-first order (order[], the
+ * root first), so that the shallow states, where a scan spends most of
+ * its time, have their rows side by side in a few kilobytes that stay
+ * in the cache.  The same automaton: only the names of states change.
+ * The rows become pm->step, whose entries are the next state times
+ * nclass, the start of its row: a scan then needs no multiplication
+ * between one byte and the next.
+ */
+static int renumber(PHRASE_MATCH *pm, const uint16_t *order, size_t nstates)
+{
+    size_t  nclass = (size_t) pm->nclass;
+    uint16_t *rank = malloc(nstates * sizeof(*rank));
+    uint32_t *next = malloc(nstates * nclass * sizeof(*next));
+    uint32_t *first = malloc(nstates * sizeof(*first));
+    uint16_t *count = malloc(nstates * sizeof(*count));
+
+    if (rank == NULL || next == NULL || first == NULL || count == NULL) {
+	free(rank);
+	free(next);
+	free(first);
+	free(count);
+	return (0);
+    }
+    for (size_t k = 0; k < nstates; k++)
+	rank[order[k]] = (uint16_t) k;
+    for (size_t k = 0; k < nstates; k++) {
+	const uint16_t *row = pm->next + (size_t) order[k] * nclass;
+
+	for (size_t c = 0; c < nclass; c++)
+	    next[k * nclass + c] = (uint32_t) rank[row[c]] * (uint32_t) nclass;
+	first[k] = pm->out_first[order[k]];
+	count[k] = pm->out_count[order[k]];
+    }
+    free(rank);
+    free(pm->next);
+    free(pm->out_first);
+    free(pm->out_count);
+    pm->next = NULL;
+    pm->step = next;
+    pm->out_first = first;
+    pm->out_count = count;
     return (1);
 }
 
@@ -197,10 +255,12 @@ PHRASE_MATCH *phrase_match_build(const char *const *const *tables, int ntables)
 	    }
 	}
     }
+    if (tail != nstates || !renumber(pm, queue, nstates))
+	goto out;
     /* flag the transitions into states where phrases end */
     for (size_t i = 0; i < nstates * (size_t) pm->nclass; i++)
-	if (pm->out_count[pm->next[i]] > 0)
-	    pm->next[i] |= PHRASE_OUTPUT;
+	if (pm->out_count[pm->step[i] / (uint32_t) pm->nclass] > 0)
+	    pm->step[i] |= PHRASE_OUTPUT;
     ok = 1;
 
 out:
@@ -216,39 +276,98 @@ out:
     return (pm);
 }
 
-/* phrase_match_scan - what the tables' phrases do in text */
+/* hits_clear - nothing found yet */
 
-void    phrase_match_scan(const PHRASE_MATCH *pm, const char *text, size_t len,
-			          PHRASE_HITS *hits)
+static void hits_clear(const PHRASE_MATCH *pm, PHRASE_HITS *hits)
 {
-    const unsigned char *u = (const unsigned char *) text;
-    const uint16_t *next = pm->next;
-    size_t  nclass = (size_t) pm->nclass, s = 0;
-
     hits->mask = 0;
     for (int t = 0; t < pm->ntables; t++) {
 	hits->first[t] = -1;
 	hits->left_index[t] = -1;
 	hits->left[t] = 0;
     }
-    for (size_t i = 0; i < len; i++) {
-	s = next[s * nclass + pm->cls[u[i]]];
-	if ((s & PHRASE_OUTPUT) == 0)
-	    continue;
-	s &= ~(size_t) PHRASE_OUTPUT;
-	for (uint32_t k = 0; k < pm->out_count[s]; k++) {
-	    const PHRASE_OUT *o = pm->outs + pm->out_first[s] + k;
-	    size_t  start = i + 1 - o->len;
-	    int     t = o->table;
+}
 
-	    hits->mask |= 1u << t;
-	    if (hits->first[t] < 0 || o->index < hits->first[t])
-		hits->first[t] = o->index;
-	    if (hits->left_index[t] < 0 || start < hits->left[t]
-		|| (start == hits->left[t] && o->index < hits->left_index[t])) {
-		hits->left[t] = start;
-		hits->left_index[t] = o->index;
+/* hits_note - the phrases that end at byte i, in the state at row s */
+
+static void hits_note(const PHRASE_MATCH *pm, uint32_t s, size_t i, PHRASE_HITS *hits)
+{
+    uint32_t state = s / (uint32_t) pm->nclass;
+
+    for (uint32_t k = 0; k < pm->out_count[state]; k++) {
+	const PHRASE_OUT *o = pm->outs + pm->out_first[state] + k;
+	size_t  start = i + 1 - o->len;
+	int     t = o->table;
+
+	hits->mask |= 1u << t;
+	if (hits->first[t] < 0 || o->index < hits->first[t])
+	    hits->first[t] = o->index;
+	if (hits->left_index[t] < 0 || start < hits->left[t]
+	    || (start == hits->left[t] && o->index < hits->left_index[t])) {
+	    hits->left[t] = start;
+	    hits->left_index[t] = o->index;
+	}
+    }
+}
+
+/* scan_from - go on reading text at i, in the state at row s */
+
+static void scan_from(const PHRASE_MATCH *pm, const unsigned char *u, size_t i, size_t len,
+		              uint32_t s, PHRASE_HITS *hits)
+{
+    const uint32_t *step = pm->step;
+
+    for (; i < len; i++) {
+	s = step[s + pm->cls[u[i]]];
+	if (s & PHRASE_OUTPUT) {
+	    s &= ~PHRASE_OUTPUT;
+	    hits_note(pm, s, i, hits);
+	}
+    }
+}
+
+/* phrase_match_scan - what the tables' phrases do in text */
+
+void    phrase_match_scan(const PHRASE_MATCH *pm, const char *text, size_t len,
+			          PHRASE_HITS *hits)
+{
+    hits_clear(pm, hits);
+    scan_from(pm, (const unsigned char *) text, 0, len, 0, hits);
+}
+
+/*
+ * phrase_match_scan2 - two texts at once: the same answers as two
+ * phrase_match_scan() calls, in less time, as the processor follows the
+ * two walks through the automaton side by side (each step of one walk
+ * waits for its previous step; two walks do not wait for each other).
+ */
+void    phrase_match_scan2(const PHRASE_MATCH *pm, const char *text1, size_t len1,
+			           PHRASE_HITS *hits1, const char *text2, size_t len2,
+			           PHRASE_HITS *hits2)
+{
+    const unsigned char *u1 = (const unsigned char *) text1;
+    const unsigned char *u2 = (const unsigned char *) text2;
+    const uint32_t *step = pm->step;
+    const unsigned char *cls = pm->cls;
+    size_t  both = len1 < len2 ? len1 : len2, i;
+    uint32_t s1 = 0, s2 = 0;
+
+    hits_clear(pm, hits1);
+    hits_clear(pm, hits2);
+    for (i = 0; i < both; i++) {
+	s1 = step[s1 + cls[u1[i]]];
+	s2 = step[s2 + cls[u2[i]]];
+	if ((s1 | s2) & PHRASE_OUTPUT) {
+	    if (s1 & PHRASE_OUTPUT) {
+		s1 &= ~PHRASE_OUTPUT;
+		hits_note(pm, s1, i, hits1);
+	    }
+	    if (s2 & PHRASE_OUTPUT) {
+		s2 &= ~PHRASE_OUTPUT;
+		hits_note(pm, s2, i, hits2);
 	    }
 	}
     }
+    scan_from(pm, u1, i, len1, s1, hits1);
+    scan_from(pm, u2, i, len2, s2, hits2);
 }

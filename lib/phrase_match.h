@@ -34,6 +34,9 @@ typedef struct {
 extern PHRASE_MATCH *phrase_match_build(const char *const *const *tables, int ntables);
 extern void phrase_match_scan(const PHRASE_MATCH *, const char *text, size_t len,
 			              PHRASE_HITS *hits);
+extern void phrase_match_scan2(const PHRASE_MATCH *, const char *text1, size_t len1,
+			               PHRASE_HITS *hits1, const char *text2, size_t len2,
+			               PHRASE_HITS *hits2);
 extern void phrase_match_free(PHRASE_MATCH *);
 
 #endif

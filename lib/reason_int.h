@@ -19,9 +19,15 @@
  *	4 or 5", detail -1 for "any detail of this subject", or a range of
  *	details (providers' own codes, such as Microsoft's 5.7.606-649).
  *	The first matching row counts.
+ *
+ *	The functions are those of reason_text.c (what a text says) and
+ *	reason_sieve.c (which patterns can match it), used by reason.c (the
+ *	decision).
  *--*/
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define REASON_GAP_MAX	80		/* what "*" in a phrase may span */
 
@@ -110,5 +116,36 @@ extern const REASON_REPLY reason_replies[];
 extern const size_t reason_reply_count;
 extern const REASON_STAGE_PHRASE reason_stages[];
 extern const size_t reason_stage_count;
+
+/* An RFC 3463 status read from a text or given: class 0 when none. */
+typedef struct {
+    int     cls;
+    int     subject;
+    int     detail;
+} REASON_STATUS3;
+
+#define REASON_NORM_MAX	2048		/* normalised text, with its NUL */
+
+/*
+ * Which patterns of the tables can match a text (reason_marks()): one bit
+ * per phrase, code marker and stage phrase, the tables one after another.
+ */
+#define REASON_MARK_PHRASE	0
+#define REASON_MARK_CODE	1
+#define REASON_MARK_STAGE	2
+#define REASON_MARK_TABLES	3
+#define REASON_MARK_MAX		2048	/* patterns of all tables */
+
+typedef struct {
+    uint64_t bits[REASON_MARK_MAX / 64];
+} REASON_MARKS;
+
+extern size_t reason_norm(const char *in, char *out, size_t outlen);
+extern void reason_marks(const char *text, size_t tlen, REASON_MARKS *m);
+extern size_t reason_next_marked(const REASON_MARKS *m, int table, size_t i);
+extern bool reason_pattern_match(const char *text, size_t tlen, const char *pat);
+extern bool reason_status_at(const char *cp, REASON_STATUS3 *st);
+extern bool reason_status_in_text(const char *text, REASON_STATUS3 *st);
+extern int reason_reply_in_text(const char *text);
 
 #endif

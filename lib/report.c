@@ -77,27 +77,21 @@
 
 static REPORT_STATUS parse_depth(const char *, size_t, REPORT *, int);
 
-/* next_of - where the next c is at or after from (len: none); cached */
-
-static size_t next_of(const char *msg, size_t len, size_t from, int c, size_t *cache)
-{
-    if (*cache == SIZE_MAX || *cache < from) {
-	const char *p = memchr(msg + from, c, len - from);
-
-	*cache = p ? (size_t) (p - msg) : len;
-    }
-    return (*cache);
-}
+/* Does a word hold a zero byte (exact: no false answers either way)? */
+#define WORD_ONES	0x0101010101010101ULL
+#define WORD_HIGHS	0x8080808080808080ULL
+#define WORD_HAS_ZERO(w) ((((w) - WORD_ONES) & ~(w) & WORD_HIGHS) != 0)
 
 /*
- * normalise - LF line ends, no NULs, no mbox "From " line.  The text
- * between two CRs or NULs is copied in one go: most messages have none.
+ * normalise - LF line ends, no NULs, no mbox "From " line.  Eight bytes
+ * at a time while they hold no CR and no NUL (most messages have none,
+ * CRLF ones one per line), then byte by byte past the next CR or NUL.
  */
 
 static char *normalise(const char *msg, size_t len, size_t *outlen)
 {
     char   *out = malloc(len + 1);
-    size_t  n = 0, i = 0, cr = SIZE_MAX, nul = SIZE_MAX;
+    size_t  n = 0, i = 0;
 
     if (out == NULL)
 	return (NULL);
@@ -110,19 +104,33 @@ static char *normalise(const char *msg, size_t len, size_t *outlen)
 	    i++;
     }
     while (i < len) {
-	size_t  a = next_of(msg, len, i, '\r', &cr), b = next_of(msg, len, i, 0, &nul);
-	size_t  stop = a < b ? a : b;
+	/* n <= i throughout: a word stored at n stays within len */
+	while (i + 8 <= len) {
+	    uint64_t w;
 
-	memcpy(out + n, msg + i, stop - i);
-	n += stop - i;
-	if (stop == len)
-	    break;
-	if (msg[stop] == '\r') {
-	    out[n++] = '\n';
-	    i = stop + 1 < len && msg[stop + 1] == '\n' ? stop + 2 : stop + 1;
-	} else {
-	    out[n++] = ' ';
-	    i = stop + 1;
+	    memcpy(&w, msg + i, 8);
+	    if (WORD_HAS_ZERO(w) || WORD_HAS_ZERO(w ^ (WORD_ONES * '\r')))
+		break;
+	    memcpy(out + n, &w, 8);
+	    n += 8;
+	    i += 8;
+	}
+	/* up to and past the next CR or NUL (or the end) */
+	while (i < len) {
+	    char    c = msg[i];
+
+	    if (c == '\r') {
+		out[n++] = '\n';
+		i = i + 1 < len && msg[i + 1] == '\n' ? i + 2 : i + 1;
+		break;
+	    }
+	    if (c == 0) {
+		out[n++] = ' ';
+		i++;
+		break;
+	    }
+	    out[n++] = c;
+	    i++;
 	}
     }
     out[n] = 0;

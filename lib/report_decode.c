@@ -331,10 +331,15 @@ void    report_decode_html(RBUF *dst, const char *s, size_t len)
 	if (s[i] == '<') {
 	    size_t  j = i + 1;
 	    bool    br;
+	    unsigned c;
 
 	    while (j < len && s[j] != '>')
 		j++;
-	    br = (j - i > 2 && (strncasecmp(s + i + 1, "br", 2) == 0
+	    c = j - i > 2 ? (unsigned char) s[i + 1] : 0;	/* b p / d t l */
+	    c = c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+	    br = (j - i > 2 && (c == 'b' || c == 'p' || c == '/' || c == 'd' || c == 't'
+				|| c == 'l')
+		  && (strncasecmp(s + i + 1, "br", 2) == 0
 				|| strncasecmp(s + i + 1, "p", 1) == 0
 				|| strncasecmp(s + i + 1, "/p", 2) == 0
 				|| strncasecmp(s + i + 1, "div", 3) == 0

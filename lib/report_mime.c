@@ -48,6 +48,7 @@
 
 #include <ctype.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -260,7 +261,9 @@ static void keep(WALK *w, HDRS *h, PTYPE *t, size_t start, size_t end)
 	    if (ctx->orig.len == 0)
 		part_content(w, h, t, start, end, &ctx->orig, false);
 	} else if (strcasecmp(type, "text") == 0 && strcasecmp(sub, "html") == 0) {
-	    part_content(w, h, t, start, end, &w->html, true);
+	    /* kept only for want of plain text: none after a plain part */
+	    if (!w->plain)
+		part_content(w, h, t, start, end, &w->html, true);
 	} else if (strcasecmp(type, "text") == 0) {
 	    /* an attached text file is not the notice, unless it is the only text */
 	    if (h->disp != NULL && w->plain) {
@@ -542,7 +545,8 @@ void    report_mime_collect(REPORT_CTX *ctx, const char *msg, size_t len)
     int     r, n;
 
     pthread_once(&mime_once, mime_init);
-    memset(&w, 0, sizeof(w));
+    memset(&w, 0, offsetof(WALK, val));	/* val is scratch: 8 kB not cleared */
+    w.val[0] = 0;
     w.ctx = ctx;
     w.buf = msg;
     w.len = len;

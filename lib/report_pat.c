@@ -10,6 +10,10 @@
  *
  *	void	report_pat_line(const char *lower, size_t len, PHRASE_HITS *hits)
  *
+ *	void	report_pat_line2(const char *lower1, size_t len1,
+ *					PHRASE_HITS *hits1, const char *lower2,
+ *					size_t len2, PHRASE_HITS *hits2)
+ *
  *	int	report_pat_command_find(const char *lower, size_t len)
  * DESCRIPTION
  *	The readers recognise messages and the parts of a bounce's text by
@@ -22,7 +26,9 @@
  *	report_pat_line() compares a line (len bytes, lower-cased, no NUL
  *	byte) with all the tables a bounce's text is read with at once, in
  *	one pass (phrase_match(3)): hits->mask has bit REPORT_PAT_L_x when
- *	a phrase of that table occurs, and so on.  report_pat_command_find()
+ *	a phrase of that table occurs, and so on; report_pat_line2() does
+ *	it for two lines at once (faster than twice report_pat_line(), the
+ *	same answers).  report_pat_command_find()
  *	is the index into report_pat_command of the first of its phrases
  *	found in lower (len bytes), or -1.  The matchers are built once, on
  *	first use (pthread_once: the milter reads in many threads); when
@@ -319,6 +325,20 @@ void    report_pat_line(const char *lower, size_t len, PHRASE_HITS *hits)
 	phrase_match_scan(line_matcher, lower, len, hits);
     else
 	slow_scan(lower, line_tables, REPORT_PAT_L_COUNT, hits);
+}
+
+/* report_pat_line2 - report_pat_line() of two lines */
+
+void    report_pat_line2(const char *lower1, size_t len1, PHRASE_HITS *hits1,
+			         const char *lower2, size_t len2, PHRASE_HITS *hits2)
+{
+    pthread_once(&pat_once, pat_init);
+    if (line_matcher != NULL) {
+	phrase_match_scan2(line_matcher, lower1, len1, hits1, lower2, len2, hits2);
+    } else {
+	slow_scan(lower1, line_tables, REPORT_PAT_L_COUNT, hits1);
+	slow_scan(lower2, line_tables, REPORT_PAT_L_COUNT, hits2);
+    }
 }
 
 /* report_pat_command_find - the first report_pat_command phrase in lower */

@@ -95,13 +95,15 @@ static bool any_code(const TLINES *tl)
 
 static void code_text(TLINES *tl, char *buf, size_t len, bool prose)
 {
+    size_t  have = 0;			/* strlen(buf) */
+
     *buf = 0;
     for (size_t i = 0; i < tl->cut; i++) {
 	TLINE  *l = tl->v + i;
 
 	if (prose ? l->kind == TL_TEXT && !report_tdiag_intro(l) : (l->code && l->kind != TL_BLANK)) {
-	    report_append_text(buf, len, l->s, l->len);
-	    if (strlen(buf) + 2 >= len)
+	    have = report_append_at(buf, have, len, l->s, l->len);
+	    if (have + 2 >= len)
 		break;
 	}
     }

@@ -59,28 +59,38 @@
 
 bool    report_tline_split(TLINES *tl, const char *text, size_t len)
 {
-    size_t  n = 1, i = 0;
+    size_t  cap = len / 32 + 16, i = 0;
     const char *cp = text, *end = text + len;
 
-    for (const char *nl = text; (nl = memchr(nl, '\n', (size_t) (end - nl))) != NULL; nl++)
-	n++;
-    if ((tl->v = calloc(n, sizeof(*tl->v))) == NULL)
+    /* one pass: the index grows as lines come; each entry is cleared
+     * as it is filled in */
+    if ((tl->v = malloc(cap * sizeof(*tl->v))) == NULL)
 	return (false);
-    /* each line's copy: at most its length and a NUL */
-    if ((tl->lower = malloc(len + n + 1)) == NULL) {
-	free(tl->v);
-	tl->v = NULL;
-	return (false);
-    }
-    while (cp < end && i < n) {
+    while (cp < end) {
 	const char *eol = memchr(cp, '\n', (size_t) (end - cp));
 
 	if (eol == NULL)
 	    eol = end;
-	tl->v[i].s = cp;
-	tl->v[i].len = (size_t) (eol - cp);
+	if (i == cap) {
+	    TLINE  *nv = realloc(tl->v, 2 * cap * sizeof(*nv));
+
+	    if (nv == NULL) {
+		free(tl->v);
+		tl->v = NULL;
+		return (false);
+	    }
+	    tl->v = nv;
+	    cap *= 2;
+	}
+	tl->v[i] = (TLINE) {.s = cp, .len = (size_t) (eol - cp)};
 	i++;
 	cp = eol + 1;
+    }
+    /* each line's copy: at most its length and a NUL */
+    if ((tl->lower = malloc(len + i + 1)) == NULL) {
+	free(tl->v);
+	tl->v = NULL;
+	return (false);
     }
     tl->n = i;
     tl->cut = i;
@@ -142,28 +152,47 @@ static bool is_orig_start(const TLINE *l)
     return (false);
 }
 
-/* line_lower - a line's lower-case copy, and what phrases it holds */
+/* line_lower - a line's lower-case copy */
 
 static void line_lower(TLINE *l, char *dst)
 {
-    PHRASE_HITS hits;
     size_t  room = (l->len < REPORT_LINE_MAX ? l->len : REPORT_LINE_MAX) + 1;
 
     report_lower_utf8(dst, room, l->s, l->len);
     l->lower = dst;
     l->llen = strlen(dst);		/* a NUL may come from "\xD0\0" */
-    report_pat_line(dst, l->llen, &hits);
-    l->pats = hits.mask;
-    l->rcpt_at = hits.left[REPORT_PAT_L_RCPT];
-    l->rcpt_k = hits.left_index[REPORT_PAT_L_RCPT];
 }
 
-/* report_tline_cut - where the copy of the original starts */
+/* line_pats - what the phrase tables found in a line */
 
+static void line_pats(TLINE *l, const PHRASE_HITS *hits)
+{
+    l->pats = hits->mask;
+    l->rcpt_at = hits->left[REPORT_PAT_L_RCPT];
+    l->rcpt_k = hits->left_index[REPORT_PAT_L_RCPT];
+}
+
+/* next_text - the first line after i that is not blank, or tl->n */
+
+static size_t next_text(const TLINES *tl, size_t i)
+{
+    for (i++; i < tl->n; i++)
+	if (!report_tline_blank(tl->v[i].s, tl->v[i].len))
+	    return (i);
+    return (i);
+}
+
+/*
+ * report_tline_cut - where the copy of the original starts.  Lines are
+ * matched two at a time (report_pat_line2()): a line and the next that
+ * is not blank, whose copy goes where it would go anyway.  When the cut
+ * comes first, that next line is put back as the loop never saw it.
+ */
 void    report_tline_cut(TLINES *tl)
 {
     bool    seen_text = false;
     char   *dst = tl->lower;
+    size_t  ahead = tl->n;		/* a line lowered and matched already */
 
     for (size_t i = 0; i < tl->n; i++) {
 	TLINE  *l = tl->v + i;
@@ -172,10 +201,33 @@ void    report_tline_cut(TLINES *tl)
 	    l->kind = TL_BLANK;
 	    continue;
 	}
-	line_lower(l, dst);
+	if (i != ahead) {
+	    PHRASE_HITS h1, h2;
+	    size_t  j = next_text(tl, i);
+
+	    line_lower(l, dst);
+	    if (j < tl->n) {
+		line_lower(tl->v + j, dst + l->llen + 1);
+		report_pat_line2(l->lower, l->llen, &h1, tl->v[j].lower, tl->v[j].llen, &h2);
+		line_pats(tl->v + j, &h2);
+	    } else {
+		report_pat_line(l->lower, l->llen, &h1);
+	    }
+	    line_pats(l, &h1);
+	    ahead = j;
+	}
 	dst += l->llen + 1;
 	if (seen_text && is_orig_start(l)) {
 	    tl->cut = i;
+	    if (ahead > i && ahead < tl->n) {	/* as report_tline_split() left it */
+		TLINE  *a = tl->v + ahead;
+
+		a->lower = NULL;
+		a->llen = 0;
+		a->pats = 0;
+		a->rcpt_at = 0;
+		a->rcpt_k = 0;
+	    }
 	    return;
 	}
 	seen_text = true;

@@ -15,8 +15,10 @@
  *	const char *report_addr_scan(const char *s, size_t len, size_t *alen,
  *				bool need_dot)
  *	bool	report_addr_copy(char *dst, size_t dstlen, const char *s, size_t len)
- *	void	report_fold(char *dst, size_t dstlen, const char *s, size_t len)
- *	void	report_append_text(char *dst, size_t dstlen, const char *s, size_t len)
+ *	size_t	report_fold(char *dst, size_t dstlen, const char *s, size_t len)
+ *	size_t	report_append_text(char *dst, size_t dstlen, const char *s, size_t len)
+ *	size_t	report_append_at(char *dst, size_t have, size_t dstlen,
+ *					const char *s, size_t len)
  *	size_t	report_lower(char *dst, size_t dstlen, const char *s, size_t len)
  *	size_t	report_lower_utf8(char *dst, size_t dstlen, const char *s, size_t len)
  *	bool	report_status_find(const char *text, char *status, size_t len)
@@ -48,7 +50,9 @@
  *	report_fold() copies text as one line: each run of white space
  *	becomes one space, the ends are trimmed, and a cut never splits a
  *	UTF-8 character.  report_append_text() does that after what dst
- *	holds, with a space between.  report_lower() copies ASCII in
+ *	holds, with a space between; report_append_at() is the same for a
+ *	caller that knows strlen(dst) already (have).  The three return
+ *	the length of the result.  report_lower() copies ASCII in
  *	lower case, NUL-terminated, and returns the length;
  *	report_lower_utf8() lower-cases Cyrillic letters too, and turns
  *	tabs and NULs into spaces (for phrase matching).
@@ -162,11 +166,13 @@ const char *report_addr_scan(const char *s, size_t len, size_t *alen, bool need_
     const unsigned char *u = (const unsigned char *) s;
 
     for (size_t at = 0; at < len; at++) {
+	const unsigned char *hit = memchr(u + at, '@', len - at);
 	size_t  l, r, dots = 0;
 	bool    ascii;
 
-	if (u[at] != '@')
-	    continue;
+	if (hit == NULL)
+	    break;
+	at = (size_t) (hit - u);
 	for (l = at; l > 0 && local_char(u[l - 1]); l--)
 	     /* void */ ;
 	while (l < at && (u[l] == '.' || u[l] == '\'' || u[l] == '/'))
@@ -239,19 +245,26 @@ static size_t utf8_cut(const char *s, size_t n)
 
 /* report_fold - one line, white space folded */
 
-void    report_fold(char *dst, size_t dstlen, const char *s, size_t len)
+static const bool fold_space[256] = {
+    [' '] = true, ['\t'] = true, ['\n'] = true, ['\r'] = true, ['\f'] = true,
+    ['\v'] = true, [0] = true,
+};
+
+size_t  report_fold(char *dst, size_t dstlen, const char *s, size_t len)
 {
-    size_t  n = 0;
+    const unsigned char *u = (const unsigned char *) s;
+    size_t  n = 0, i = 0;
     bool    space = false;
 
     if (dstlen == 0)
-	return;
-    for (size_t i = 0; i < len && n + 1 < dstlen; i++) {
-	unsigned char c = (unsigned char) s[i];
+	return (0);
+    while (i < len && n + 1 < dstlen) {
+	unsigned char c = u[i];
+	size_t  stop;
 
-	if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
-	    || c == 0) {
+	if (fold_space[c]) {
 	    space = n > 0;
+	    i++;
 	    continue;
 	}
 	if (space) {
@@ -260,25 +273,43 @@ void    report_fold(char *dst, size_t dstlen, const char *s, size_t len)
 	    dst[n++] = ' ';
 	    space = false;
 	}
-	dst[n++] = (char) c;
+	/* a run of other bytes, as far as both ends allow */
+	stop = i + (len - i < dstlen - 1 - n ? len - i : dstlen - 1 - n);
+	do {
+	    dst[n++] = (char) c;
+	    if (++i >= stop)
+		break;
+	    c = u[i];
+	} while (!fold_space[c]);
     }
     n = utf8_cut(dst, n);
     dst[n] = 0;
+    return (n);
+}
+
+/* report_append_at - report_append_text() when dst's length is known */
+
+size_t  report_append_at(char *dst, size_t have, size_t dstlen, const char *s, size_t len)
+{
+    size_t  n;
+
+    if (have + 2 >= dstlen)
+	return (have);
+    if (have > 0)
+	dst[have++] = ' ';
+    n = report_fold(dst + have, dstlen - have, s, len);
+    if (n == 0 && have > 0) {
+	dst[have - 1] = 0;
+	return (have - 1);
+    }
+    return (have + n);
 }
 
 /* report_append_text - folded text after what dst holds */
 
-void    report_append_text(char *dst, size_t dstlen, const char *s, size_t len)
+size_t  report_append_text(char *dst, size_t dstlen, const char *s, size_t len)
 {
-    size_t  have = strlen(dst);
-
-    if (have + 2 >= dstlen)
-	return;
-    if (have > 0)
-	dst[have++] = ' ';
-    report_fold(dst + have, dstlen - have, s, len);
-    if (dst[have] == 0 && have > 0)
-	dst[have - 1] = 0;
+    return (report_append_at(dst, strlen(dst), dstlen, s, len));
 }
 
 /*
@@ -304,6 +335,20 @@ size_t  report_lower(char *dst, size_t dstlen, const char *s, size_t len)
 
 /* report_lower_utf8 - lower case copy, ASCII and Cyrillic */
 
+/*
+ * lower_tab - what report_lower_utf8() makes of a byte outside a Cyrillic
+ * capital: ASCII capitals in lower case, a tab or a NUL a space
+ */
+#define LOWER_TAB(c)	((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c) == '\t' || (c) == 0 ? ' ' : (c))
+#define LOWER_TAB4(c)	LOWER_TAB(c), LOWER_TAB((c) + 1), LOWER_TAB((c) + 2), LOWER_TAB((c) + 3)
+#define LOWER_TAB16(c)	LOWER_TAB4(c), LOWER_TAB4((c) + 4), LOWER_TAB4((c) + 8), LOWER_TAB4((c) + 12)
+#define LOWER_TAB64(c)	LOWER_TAB16(c), LOWER_TAB16((c) + 16), LOWER_TAB16((c) + 32), \
+			LOWER_TAB16((c) + 48)
+
+static const unsigned char lower_tab[256] = {
+    LOWER_TAB64(0), LOWER_TAB64(64), LOWER_TAB64(128), LOWER_TAB64(192),
+};
+
 size_t  report_lower_utf8(char *dst, size_t dstlen, const char *s, size_t len)
 {
     const unsigned char *u = (const unsigned char *) s;
@@ -311,8 +356,19 @@ size_t  report_lower_utf8(char *dst, size_t dstlen, const char *s, size_t len)
 
     while (i < len && n + 1 < dstlen) {
 	unsigned char c = u[i];
+	size_t  stop;
 
-	if (c == 0xD0 && i + 1 < len && n + 2 < dstlen) {
+	/* the usual bytes, one table look-up each, up to a 0xD0 */
+	stop = i + (len - i < dstlen - 1 - n ? len - i : dstlen - 1 - n);
+	while (c != 0xD0) {
+	    dst[n++] = (char) lower_tab[c];
+	    if (++i >= stop)
+		break;
+	    c = u[i];
+	}
+	if (i >= stop)
+	    break;
+	if (i + 1 < len && n + 2 < dstlen) {
 	    unsigned char d = u[i + 1];
 
 	    if (d >= 0x90 && d <= 0x9F) {	/* А-П -> а-п */
@@ -331,7 +387,7 @@ size_t  report_lower_utf8(char *dst, size_t dstlen, const char *s, size_t len)
 	    i += 2;
 	    continue;
 	}
-	dst[n++] = (char) (c == '\t' || c == 0 ? ' ' : ascii_lower(c));
+	dst[n++] = (char) c;			/* a 0xD0 without room after it */
 	i++;
     }
     dst[n] = 0;
@@ -343,11 +399,15 @@ size_t  report_lower_utf8(char *dst, size_t dstlen, const char *s, size_t len)
 bool    report_status_find(const char *text, char *status, size_t statuslen)
 {
     const unsigned char *u = (const unsigned char *) text;
+    const char *hit;
 
-    for (size_t i = 0; u[i]; i++) {
-	size_t  j = i + 2, d2 = 0, d3 = 0;
+    /* strpbrk() skips to the next candidate many bytes at a time */
+    for (size_t i = 0; (hit = strpbrk(text + i, "245")) != NULL; i++) {
+	size_t  j, d2 = 0, d3 = 0;
 
-	if ((u[i] != '2' && u[i] != '4' && u[i] != '5') || u[i + 1] != '.')
+	i = (size_t) (hit - text);
+	j = i + 2;
+	if (u[i + 1] != '.')
 	    continue;
 	if (i > 0 && (isalnum(u[i - 1]) || u[i - 1] == '.'))
 	    continue;
@@ -374,10 +434,10 @@ bool    report_status_find(const char *text, char *status, size_t statuslen)
 int     report_reply_find(const char *text)
 {
     const unsigned char *u = (const unsigned char *) text;
+    const char *hit;
 
-    for (size_t i = 0; u[i]; i++) {
-	if (u[i] != '2' && u[i] != '4' && u[i] != '5')
-	    continue;
+    for (size_t i = 0; (hit = strpbrk(text + i, "245")) != NULL; i++) {
+	i = (size_t) (hit - text);
 	if (i > 0 && !strchr(" \t:<([#'\"=", u[i - 1]))
 	    continue;
 	if (!isdigit(u[i + 1]) || !isdigit(u[i + 2]) || u[i + 1] > '5')
@@ -397,8 +457,13 @@ int     report_reply_find(const char *text)
 const char *report_field_value(const char *line, size_t len, const char *name,
 			               size_t *vlen)
 {
-    size_t  n = strlen(name), i, e;
+    size_t  n, i, e;
 
+    /* most lines differ at once: no strlen() nor strncasecmp() for them */
+    if (len == 0 || (name[0] != 0 && ascii_lower((unsigned char) line[0])
+		     != ascii_lower((unsigned char) name[0])))
+	return (NULL);
+    n = strlen(name);
     if (len <= n || strncasecmp(line, name, n) != 0)
 	return (NULL);
     for (i = n; i < len && (line[i] == ' ' || line[i] == '\t'); i++)
