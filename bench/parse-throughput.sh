@@ -20,8 +20,8 @@
 # What is timed: each side reads every message into memory first, then
 # makes one untimed pass (GMime's start-up; Sisimai loads most of its
 # modules on first use), then times only its loop: bench/parse_bench runs
-# report_parse() and the reason classifier per recipient, as the milter
-# does; bench/sisimai_bench.pl runs Sisimai->make() on each message from
+# report_parse() (which names each recipient's reason and hardness) and
+# report_free(), as the milter does; bench/sisimai_bench.pl runs Sisimai->make() on each message from
 # memory (Sisimai::Mail::Memory), which also gives each recipient its
 # reason.  Perl's start-up and module loading are not timed.  Both run at
 # once, in lockstep: a round of C, then a round of Perl, then C again...
