@@ -77,15 +77,10 @@
 
 static REPORT_STATUS parse_depth(const char *, size_t, REPORT *, int);
 
-/* Does a word hold a zero byte (exact: no false answers either way)? */
-#define WORD_ONES	0x0101010101010101ULL
-#define WORD_HIGHS	0x8080808080808080ULL
-#define WORD_HAS_ZERO(w) ((((w) - WORD_ONES) & ~(w) & WORD_HIGHS) != 0)
-
 /*
- * normalise - LF line ends, no NULs, no mbox "From " line.  Eight bytes
- * at a time while they hold no CR and no NUL (most messages have none,
- * CRLF ones one per line), then byte by byte past the next CR or NUL.
+ * normalise - LF line ends, no NULs, no mbox "From " line.  Most
+ * messages have no CR and no NUL (CRLF ones one a line): what lies
+ * between them is copied with memcpy().
  */
 
 static char *normalise(const char *msg, size_t len, size_t *outlen)
@@ -103,34 +98,34 @@ static char *normalise(const char *msg, size_t len, size_t *outlen)
 	if (i < len && msg[i] == '\n')
 	    i++;
     }
-    while (i < len) {
-	/* n <= i throughout: a word stored at n stays within len */
-	while (i + 8 <= len) {
-	    uint64_t w;
+    /*
+     * The runs between CRs and NULs are copied whole; the next CR and the
+     * next NUL are each looked for once (linear).  n <= i throughout.
+     */
+    {
+	const char *p = msg + i, *end = msg + len, *cr = NULL, *nul = NULL;
 
-	    memcpy(&w, msg + i, 8);
-	    if (WORD_HAS_ZERO(w) || WORD_HAS_ZERO(w ^ (WORD_ONES * '\r')))
+	while (p < end) {
+	    const char *stop;
+
+	    if (cr == NULL || cr < p)
+		if ((cr = memchr(p, '\r', (size_t) (end - p))) == NULL)
+		    cr = end;
+	    if (nul == NULL || nul < p)
+		if ((nul = memchr(p, 0, (size_t) (end - p))) == NULL)
+		    nul = end;
+	    stop = cr < nul ? cr : nul;
+	    memcpy(out + n, p, (size_t) (stop - p));
+	    n += (size_t) (stop - p);
+	    if (stop == end)
 		break;
-	    memcpy(out + n, &w, 8);
-	    n += 8;
-	    i += 8;
-	}
-	/* up to and past the next CR or NUL (or the end) */
-	while (i < len) {
-	    char    c = msg[i];
-
-	    if (c == '\r') {
+	    if (*stop == '\r') {
 		out[n++] = '\n';
-		i = i + 1 < len && msg[i + 1] == '\n' ? i + 2 : i + 1;
-		break;
-	    }
-	    if (c == 0) {
+		p = stop + 1 < end && stop[1] == '\n' ? stop + 2 : stop + 1;
+	    } else {
 		out[n++] = ' ';
-		i++;
-		break;
+		p = stop + 1;
 	    }
-	    out[n++] = c;
-	    i++;
 	}
     }
     out[n] = 0;

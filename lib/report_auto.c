@@ -84,16 +84,18 @@ bool    report_list_notice(REPORT_CTX *ctx)
     static const char *const admin[] = {"-admin@", "-owner@", "-request@"};
     const char *at;
     size_t  vlen;
+    bool    admin_from = false;
 
-    if (ctx->head.len == 0 || !ctx->report->from[0]
-	|| report_header_get(ctx->head.data, ctx->head.len, "X-MLServer", &vlen) == NULL)
+    if (ctx->head.len == 0 || !ctx->report->from[0])
 	return (false);
+    /* the author first: the header block is looked through only for one */
     if (strncmp(ctx->report->from, "owner-", 6) == 0)
-	return (true);
-    for (size_t i = 0; i < sizeof(admin) / sizeof(admin[0]); i++)
+	admin_from = true;
+    for (size_t i = 0; !admin_from && i < sizeof(admin) / sizeof(admin[0]); i++)
 	if ((at = strstr(ctx->report->from, admin[i])) != NULL && at > ctx->report->from)
-	    return (true);
-    return (false);
+	    admin_from = true;
+    return (admin_from
+	    && report_header_get(ctx->head.data, ctx->head.len, "X-MLServer", &vlen) != NULL);
 }
 
 /* report_bounce_like - a delivery report without a report part? */

@@ -224,6 +224,46 @@ static size_t uu_begin(const char *s, size_t len)
     return (len);
 }
 
+/*
+ * plain_charset - a charset whose converter gives plain ASCII back as it
+ * is: the ISO 8859 parts and Windows' code pages 1250-1257 but 1255
+ * (single bytes, ASCII below 0x80), and
+ * ISO-2022-JP, which starts in ASCII and leaves it only at an ESC.
+ * Text in one of these is converted only from its first chunk that is not
+ * plain: the chunks before it would come out of the converter unchanged
+ * and leave it in its initial state.
+ */
+
+static bool plain_charset(const char *cs)
+{
+    const char *d = NULL;
+
+    if (strncasecmp(cs, "iso-8859-", 9) == 0)
+	d = cs + 9;
+    else if (strncasecmp(cs, "windows-125", 11) == 0)
+	/* not 1255 nor 1258: their converters hold a letter back for an accent */
+	return (cs[11] != 0 && strchr("0123467", cs[11]) != NULL && cs[12] == 0);
+    else
+	return (strcasecmp(cs, "iso-2022-jp") == 0);
+    if (*d < '0' || *d > '9')
+	return (false);
+    while (*d >= '0' && *d <= '9')
+	d++;
+    return (*d == 0);
+}
+
+/* plain_bytes - no byte at or above 0x80, no ESC, SO or SI */
+
+static bool plain_bytes(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *) s;
+
+    for (size_t i = 0; i < n; i++)
+	if (u[i] >= 0x80 || u[i] == 0x1B || u[i] == 0x0E || u[i] == 0x0F)
+	    return (false);
+    return (true);
+}
+
 /* report_decode - a part's content, decoded, in UTF-8 */
 
 const char *report_decode(const char *s, size_t len, int enc, const char *charset,
@@ -239,12 +279,17 @@ const char *report_decode(const char *s, size_t len, int enc, const char *charse
     OUT     o = {0};
     char    buf[CHUNK + CARRY_MAX + 8];
     size_t  carry = 0, i = 0;
+    bool    lazy = false;		/* no converter until text needs one */
 
     *freeme = NULL;
     if (charset != NULL && strcasecmp(charset, "utf-8") != 0
-	&& strcasecmp(charset, "us-ascii") != 0)
-	cd = conv_get(charset, &slot);
-    if (enc == REPORT_ENC_NONE && cd == (iconv_t) - 1) {
+	&& strcasecmp(charset, "us-ascii") != 0) {
+	if (plain_charset(charset))
+	    lazy = true;
+	else
+	    cd = conv_get(charset, &slot);
+    }
+    if (enc == REPORT_ENC_NONE && cd == (iconv_t) - 1 && !lazy) {
 	*outlen = len < max ? len : max;
 	return (s);
     }
@@ -269,6 +314,10 @@ const char *report_decode(const char *s, size_t len, int enc, const char *charse
 	}
 	d += carry;
 	carry = 0;
+	if (lazy && !plain_bytes(buf, d)) {
+	    cd = conv_get(charset, &slot);
+	    lazy = false;
+	}
 	if (cd == (iconv_t) - 1)
 	    out_put(&o, buf, d);
 	else {
@@ -333,8 +382,11 @@ void    report_decode_html(RBUF *dst, const char *s, size_t len)
 	    bool    br;
 	    unsigned c;
 
-	    while (j < len && s[j] != '>')
-		j++;
+	    {
+		const char *gt = memchr(s + j, '>', len - j);
+
+		j = gt ? (size_t) (gt - s) : len;
+	    }
 	    c = j - i > 2 ? (unsigned char) s[i + 1] : 0;	/* b p / d t l */
 	    c = c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
 	    br = (j - i > 2 && (c == 'b' || c == 'p' || c == '/' || c == 'd' || c == 't'

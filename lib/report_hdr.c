@@ -51,6 +51,7 @@
 
 #include "config.h"
 
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -73,16 +74,14 @@ bool    report_hdr_is(const REPORT_FIELD *f, const char *name)
 
 /* field_done - hand a complete field to the caller */
 
-static void field_done(const char *buf, size_t start, size_t end, REPORT_HDR_FIELD fn,
-		               void *arg, int *n)
+static void field_done(const char *buf, size_t start, size_t colon_at, size_t end,
+		               REPORT_HDR_FIELD fn, void *arg, int *n)
 {
-    const char *colon = memchr(buf + start, ':', end - start);
+    const char *colon = buf + colon_at;
     REPORT_FIELD f;
     size_t  nlen;
 
-    if (colon == NULL)
-	return;
-    nlen = (size_t) (colon - (buf + start));
+    nlen = colon_at - start;
     while (nlen > 0 && IS_BLANK(buf[start + nlen - 1]))
 	nlen--;
     f.name = buf + start;
@@ -96,17 +95,27 @@ static void field_done(const char *buf, size_t start, size_t end, REPORT_HDR_FIE
 	fn(arg, &f);
 }
 
-/* name_scan - 1: a field name and colon begin the line, 0: not, -1: no end */
+/*
+ * name_scan - 1: a field name and colon begin the line (*colon: where the
+ * colon is), 0: not, -1: no end
+ */
 
-static int name_scan(const char *line, size_t llen, bool complete)
+static int name_scan(const char *line, size_t llen, bool complete, size_t *colon)
 {
+    const unsigned char *u = (const unsigned char *) line;
     bool    blank = false;
+    size_t  i = 0;
 
     if (llen > 0 && line[0] == ':')
 	return (0);
-    for (size_t i = 0; i < llen; i++) {
-	if (line[i] == ':')
+    /* the usual name bytes first: no colon, blank or control among them */
+    while (i < llen && u[i] > ' ' && u[i] != ':' && u[i] != 127)
+	i++;
+    for (; i < llen; i++) {
+	if (line[i] == ':') {
+	    *colon = i;
 	    return (1);
+	}
 	if (IS_BLANK(line[i]))
 	    blank = true;
 	else if (blank || IS_CTRL(line[i]))
@@ -130,7 +139,7 @@ int     report_hdr_block(const char *buf, size_t len, size_t *posp, bool topleve
 			         REPORT_HDR_STOP stop, REPORT_HDR_FIELD fn, void *arg,
 			         int *nfields)
 {
-    size_t  pos = *posp, fstart = 0, fend = 0;
+    size_t  pos = *posp, fstart = 0, fend = 0, fcolon = 0, colon = 0;
     bool    infield = false, fvalid = false;
     int     n = 0;
 
@@ -144,7 +153,7 @@ int     report_hdr_block(const char *buf, size_t len, size_t *posp, bool topleve
 
 	if (pos >= len) {
 	    if (infield && fvalid)
-		field_done(buf, fstart, fend, fn, arg, &n);
+		field_done(buf, fstart, fcolon, fend, fn, arg, &n);
 	    *posp = len;
 	    *nfields = n;
 	    return (REPORT_HDR_CONTENT);
@@ -154,11 +163,11 @@ int     report_hdr_block(const char *buf, size_t len, size_t *posp, bool topleve
 	newfield = !(infield && llen > 0 && IS_BLANK(line[0]));
 	if (newfield && infield) {
 	    if (fvalid)
-		field_done(buf, fstart, fend, fn, arg, &n);
+		field_done(buf, fstart, fcolon, fend, fn, arg, &n);
 	    infield = false;
 	}
 	if (newfield && llen > 0) {
-	    int     r = name_scan(line, llen, nl != NULL);
+	    int     r = name_scan(line, llen, nl != NULL, &colon);
 
 	    if (r < 0) {
 		*nfields = n;
@@ -173,10 +182,11 @@ int     report_hdr_block(const char *buf, size_t len, size_t *posp, bool topleve
 	if (nl == NULL) {			/* the last line, unterminated */
 	    if (newfield) {
 		fstart = pos;
+		fcolon = pos + colon;
 		fvalid = valid;
 	    }
 	    if (newfield ? valid : fvalid)
-		field_done(buf, fstart, len, fn, arg, &n);
+		field_done(buf, fstart, fcolon, len, fn, arg, &n);
 	    *posp = len;
 	    *nfields = n;
 	    return (REPORT_HDR_CONTENT);
@@ -198,6 +208,7 @@ int     report_hdr_block(const char *buf, size_t len, size_t *posp, bool topleve
 	}
 	if (newfield) {
 	    fstart = pos;
+	    fcolon = pos + colon;
 	    fvalid = valid;
 	    infield = true;
 	}
@@ -221,6 +232,20 @@ size_t  report_hdr_value(const REPORT_FIELD *f, char *out, size_t outlen)
     while (e > s && IS_LWSP(e[-1]))
 	e--;
     for (; s < e && n + 1 < outlen; s++) {
+	/* whole words of the usual bytes first (none of those below) */
+	while (e - s >= 8 && n + 9 <= outlen) {
+	    uint64_t w;
+
+	    memcpy(&w, s, 8);
+	    if ((w & REPORT_W_HIGHS) || REPORT_W_HAS_BYTE(w, '\n')
+		|| REPORT_W_HAS_BYTE(w, '\r') || REPORT_W_HAS_BYTE(w, '='))
+		break;
+	    memcpy(out + n, &w, 8);
+	    n += 8;
+	    s += 8;
+	}
+	if (s >= e || n + 1 >= outlen)
+	    break;
 	if (*s == '\n' || *s == '\r')
 	    continue;
 	if ((unsigned char) *s >= 0x80 || (*s == '=' && s + 1 < e && s[1] == '?'))

@@ -32,6 +32,18 @@
 #define REPORT_INNER_MAX	(256 * 1024)	/* an attached report kept */
 
 /*
+ * Eight bytes at a time (a uint64_t loaded with memcpy()): does a word
+ * hold a zero byte, a byte below n (n <= 128), a byte at or above 0x80.
+ * Each answer is exact for the word as a whole.
+ */
+#define REPORT_W_ONES	0x0101010101010101ULL
+#define REPORT_W_HIGHS	0x8080808080808080ULL
+#define REPORT_W_HAS_ZERO(w) ((((w) - REPORT_W_ONES) & ~(w) & REPORT_W_HIGHS) != 0)
+#define REPORT_W_HAS_LESS(w, n) \
+	((((w) - REPORT_W_ONES * (n)) & ~(w) & REPORT_W_HIGHS) != 0)
+#define REPORT_W_HAS_BYTE(w, c)	REPORT_W_HAS_ZERO((w) ^ (REPORT_W_ONES * (c)))
+
+/*
  * A capped, growing text buffer: appends beyond max are dropped and
  * remembered in cut.  data is always NUL-terminated when non-NULL.
  */

@@ -293,7 +293,8 @@ static void hdr_field(void *arg, const REPORT_FIELD *f)
 	rbuf_append(h->raw, f->raw, f->rawlen);
     if (h->first == NULL)
 	h->first = f->raw;
-    if (f->namelen > 8 && strncasecmp(f->name, "Content-", 8) == 0) {
+    if (f->namelen > 8 && (f->name[0] | 0x20) == 'c' && (f->name[7] == '-')
+	&& strncasecmp(f->name, "Content-", 8) == 0) {
 	if (report_hdr_is(f, "Content-Type")) {
 	    h->f[0] = *f;
 	    h->ctype = h->f;

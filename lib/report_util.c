@@ -19,8 +19,6 @@
  *	size_t	report_append_text(char *dst, size_t dstlen, const char *s, size_t len)
  *	size_t	report_append_at(char *dst, size_t have, size_t dstlen,
  *					const char *s, size_t len)
- *	size_t	report_lower(char *dst, size_t dstlen, const char *s, size_t len)
- *	size_t	report_lower_utf8(char *dst, size_t dstlen, const char *s, size_t len)
  *	bool	report_status_find(const char *text, char *status, size_t len)
  *	int	report_reply_find(const char *text)
  *	const char *report_command_find(const char *text)
@@ -52,10 +50,8 @@
  *	UTF-8 character.  report_append_text() does that after what dst
  *	holds, with a space between; report_append_at() is the same for a
  *	caller that knows strlen(dst) already (have).  The three return
- *	the length of the result.  report_lower() copies ASCII in
- *	lower case, NUL-terminated, and returns the length;
- *	report_lower_utf8() lower-cases Cyrillic letters too, and turns
- *	tabs and NULs into spaces (for phrase matching).
+ *	the length of the result.  The lower-case copies are in
+ *	report_lower.c.
  *
  *	report_status_find() finds the first RFC 3463 status (2.0.0 to
  *	5.999.999) in text; report_reply_find() the first SMTP reply code
@@ -321,78 +317,6 @@ static inline unsigned char ascii_lower(unsigned char c)
     return ((unsigned char) (c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c));
 }
 
-/* report_lower - ASCII lower case copy */
-
-size_t  report_lower(char *dst, size_t dstlen, const char *s, size_t len)
-{
-    size_t  n = len < dstlen - 1 ? len : dstlen - 1;
-
-    for (size_t i = 0; i < n; i++)
-	dst[i] = (char) ascii_lower((unsigned char) s[i]);
-    dst[n] = 0;
-    return (n);
-}
-
-/* report_lower_utf8 - lower case copy, ASCII and Cyrillic */
-
-/*
- * lower_tab - what report_lower_utf8() makes of a byte outside a Cyrillic
- * capital: ASCII capitals in lower case, a tab or a NUL a space
- */
-#define LOWER_TAB(c)	((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c) == '\t' || (c) == 0 ? ' ' : (c))
-#define LOWER_TAB4(c)	LOWER_TAB(c), LOWER_TAB((c) + 1), LOWER_TAB((c) + 2), LOWER_TAB((c) + 3)
-#define LOWER_TAB16(c)	LOWER_TAB4(c), LOWER_TAB4((c) + 4), LOWER_TAB4((c) + 8), LOWER_TAB4((c) + 12)
-#define LOWER_TAB64(c)	LOWER_TAB16(c), LOWER_TAB16((c) + 16), LOWER_TAB16((c) + 32), \
-			LOWER_TAB16((c) + 48)
-
-static const unsigned char lower_tab[256] = {
-    LOWER_TAB64(0), LOWER_TAB64(64), LOWER_TAB64(128), LOWER_TAB64(192),
-};
-
-size_t  report_lower_utf8(char *dst, size_t dstlen, const char *s, size_t len)
-{
-    const unsigned char *u = (const unsigned char *) s;
-    size_t  n = 0, i = 0;
-
-    while (i < len && n + 1 < dstlen) {
-	unsigned char c = u[i];
-	size_t  stop;
-
-	/* the usual bytes, one table look-up each, up to a 0xD0 */
-	stop = i + (len - i < dstlen - 1 - n ? len - i : dstlen - 1 - n);
-	while (c != 0xD0) {
-	    dst[n++] = (char) lower_tab[c];
-	    if (++i >= stop)
-		break;
-	    c = u[i];
-	}
-	if (i >= stop)
-	    break;
-	if (i + 1 < len && n + 2 < dstlen) {
-	    unsigned char d = u[i + 1];
-
-	    if (d >= 0x90 && d <= 0x9F) {	/* А-П -> а-п */
-		dst[n++] = (char) 0xD0;
-		dst[n++] = (char) (d + 0x20);
-	    } else if (d >= 0xA0 && d <= 0xAF) {	/* Р-Я -> р-я */
-		dst[n++] = (char) 0xD1;
-		dst[n++] = (char) (d - 0x20);
-	    } else if (d == 0x81) {		/* Ё -> ё */
-		dst[n++] = (char) 0xD1;
-		dst[n++] = (char) 0x91;
-	    } else {
-		dst[n++] = (char) c;
-		dst[n++] = (char) d;
-	    }
-	    i += 2;
-	    continue;
-	}
-	dst[n++] = (char) c;			/* a 0xD0 without room after it */
-	i++;
-    }
-    dst[n] = 0;
-    return (n);
-}
 
 /* report_status_find - the first RFC 3463 status in text */
 
