@@ -42,23 +42,13 @@
 #include "reason.h"
 #include "report.h"
 #include "tag.h"
+#include "fuzz.h"
 
 int     LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* ends_inside - a string that ends (NUL) inside its array */
 
 #define ends_inside(field) (memchr((field), 0, sizeof(field)) != NULL)
-
-/*
- * CHECK - a broken property is a finding: say which (libFuzzer shows it
- * with the reproducer), then abort(), which is how libFuzzer is told
- */
-#define CHECK(cond) do { \
-	if (!(cond)) { \
-	    fprintf(stderr, "%s:%d: property broken: %s\n", __FILE__, __LINE__, #cond); \
-	    abort(); \
-	} \
-    } while (0)
 
 /* fuzz_ring - the fixed two-key ring found tags are verified with */
 

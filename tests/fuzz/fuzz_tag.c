@@ -48,6 +48,7 @@
 #include <string.h>
 
 #include "tag.h"
+#include "fuzz.h"
 
 #define FUZZ_TODAY	20000L		/* a day in 2024 */
 #define FUZZ_DAY_LIMIT	(1L << 30)	/* days that six base32 digits name,
@@ -57,17 +58,6 @@
 int     LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char b32[] = "abcdefghijklmnopqrstuvwxyz234567";
-
-/*
- * CHECK - a broken property is a finding: say which (libFuzzer shows it
- * with the reproducer), then abort(), which is how libFuzzer is told
- */
-#define CHECK(cond) do { \
-	if (!(cond)) { \
-	    fprintf(stderr, "%s:%d: property broken: %s\n", __FILE__, __LINE__, #cond); \
-	    abort(); \
-	} \
-    } while (0)
 
 /* fuzz_ring - the fixed two-key ring; signing is k1 or k2 */
 
