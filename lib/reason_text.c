@@ -47,8 +47,6 @@
 
 #include "reason_int.h"
 
-/* reason_norm - lower-case, fold white space and quotes; returns the length */
-
 /*
  * norm_tab - the normalised form of a byte that stands for itself (ASCII
  * other than white space, capitals in lower case); 0 for the others: NUL,
@@ -64,6 +62,8 @@
 static const unsigned char norm_tab[256] = {
     NORM_TAB64(0), NORM_TAB64(64), NORM_TAB64(128), NORM_TAB64(192),
 };
+
+/* reason_norm - lower-case, fold white space and quotes; returns the length */
 
 size_t  reason_norm(const char *in, char *out, size_t outlen)
 {

@@ -156,6 +156,18 @@ static int json_type(const char *text, size_t len)
     return (0);
 }
 
+/* json_untyped - a value without its "type;" ("smtp; 550 ...", "dsn; a.example") */
+
+static const char *json_untyped(const char *v, size_t *vlen)
+{
+    const char *semi = memchr(v, ';', *vlen < 16 ? *vlen : 16);
+
+    if (semi == NULL)
+	return (v);
+    *vlen -= (size_t) (semi + 1 - v);
+    return (semi + 1);
+}
+
 /* json_notice - read a notice of a known type: 1 bounce, 2 complaint, 3 delivery */
 
 static bool json_notice(REPORT_CTX *ctx, const char *text, size_t len, int type)
@@ -219,20 +231,10 @@ static bool json_notice(REPORT_CTX *ctx, const char *text, size_t len, int type)
 	    report_fold(tmp, sizeof(tmp), v, vlen);
 	    report_status_find(tmp, rcpt->status, sizeof(rcpt->status));
 	} else if (strcmp(key, "diagnosticCode") == 0 && !rcpt->diagnostic[0]) {
-	    const char *semi = memchr(v, ';', vlen < 16 ? vlen : 16);
-
-	    if (semi != NULL) {
-		vlen -= (size_t) (semi + 1 - v);
-		v = semi + 1;
-	    }
+	    v = json_untyped(v, &vlen);
 	    report_fold(rcpt->diagnostic, sizeof(rcpt->diagnostic), v, vlen);
 	} else if (strcmp(key, "reportingMTA") == 0 && !rcpt->remote_mta[0]) {
-	    const char *semi = memchr(v, ';', vlen < 16 ? vlen : 16);
-
-	    if (semi != NULL) {
-		vlen -= (size_t) (semi + 1 - v);
-		v = semi + 1;
-	    }
+	    v = json_untyped(v, &vlen);
 	    report_fold(rcpt->remote_mta, sizeof(rcpt->remote_mta), v, vlen);
 	}
     }
