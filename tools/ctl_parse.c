@@ -6,13 +6,15 @@
  * SYNOPSIS
  *	liveaddrctl parse [--json] FILE...
  * DESCRIPTION
- *	Runs the report parser (report_parse(), lib/report.c) on each FILE
- *	(one whole message, any line ends; "-" reads standard input) and
- *	prints its verdict: the kind of message, the reader that decided,
- *	the tag, and per recipient its action, status, reply code, reason,
- *	hard or soft, remote MTA and diagnostic.  With --json, one JSON
- *	object per file, one a line.  No configuration, Redis or DNS is
- *	used: this is for looking at bounces by hand and for tests.
+ *	Runs the report parser (report_parse(), lib/report.c) on each
+ *	message of each FILE (one message, or an mbox of several, any line
+ *	ends; "-" reads standard input; lib/msgfile.c cuts them) and prints
+ *	its verdict: the kind of message, the reader that decided, the tag,
+ *	and per recipient its action, status, reply code, reason, hard or
+ *	soft, remote MTA and diagnostic.  A message of an mbox is named
+ *	FILE:N (N from 1).  With --json, one JSON object per message, one a
+ *	line, with "file" and "message" (N).  No configuration, Redis or DNS
+ *	is used: this is for looking at bounces by hand and for tests.
  * DIAGNOSTICS
  *	Exit 0 when every file was read, 66 (EX_NOINPUT) when one could not
  *	be, 71 (EX_OSERR) out of memory, 64 a bad command line.
@@ -20,6 +22,7 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,42 +30,18 @@
 
 #include "ctl.h"
 #include "jsonw.h"
+#include "msgfile.h"
 #include "report.h"
-
-/* parse_slurp - the whole of a file or of standard input */
-
-static char *parse_slurp(const char *path, size_t *len)
-{
-    FILE   *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    char   *buf = NULL, *nbuf;
-    size_t  cap = 0, n = 0, r;
-
-    if (fp == NULL)
-	return (NULL);
-    do {
-	if (n + 65536 > cap) {
-	    cap = cap ? cap * 2 : 131072;
-	    if ((nbuf = realloc(buf, cap)) == NULL) {
-		free(buf);
-		buf = NULL;
-		break;
-	    }
-	    buf = nbuf;
-	}
-	r = fread(buf + n, 1, cap - n, fp);
-	n += r;
-    } while (r > 0);
-    if (fp != stdin)
-	fclose(fp);
-    *len = n;
-    return (buf);
-}
 
 /* parse_print_text - a verdict for people */
 
-static void parse_print_text(const char *path, const REPORT *rep)
+static void parse_print_text(const char *path, int nth, const REPORT *rep)
 {
-    printf("%s: %s (%s)", path, report_kind_name(rep->kind), rep->format[0] ? rep->format : "-");
+    if (nth > 0)
+	printf("%s:%d", path, nth);
+    else
+	printf("%s", path);
+    printf(": %s (%s)", report_kind_name(rep->kind), rep->format[0] ? rep->format : "-");
     if (rep->kind == REPORT_UNKNOWN)
 	printf(": cannot tell: %s", rep->why);
     printf("\n");
@@ -99,13 +78,14 @@ static void parse_print_text(const char *path, const REPORT *rep)
 
 /* parse_print_json - a verdict as one JSON object */
 
-static void parse_print_json(const char *path, const REPORT *rep)
+static void parse_print_json(const char *path, int nth, const REPORT *rep)
 {
     JSONW   w;
 
     jsonw_init(&w, stdout);
     jsonw_object_begin(&w, NULL);
     jsonw_string(&w, "file", path);
+    jsonw_int(&w, "message", nth > 0 ? nth : 1);
     jsonw_string(&w, "kind", report_kind_name(rep->kind));
     jsonw_string(&w, "format", rep->format);
     jsonw_string(&w, "from", rep->from);
@@ -132,8 +112,7 @@ static void parse_print_json(const char *path, const REPORT *rep)
     }
     jsonw_array_end(&w);
     jsonw_int(&w, "recipients_dropped", rep->nrcpt_dropped);
-    jsonw_object_end(&w);
-    printf("\n");
+    jsonw_object_end(&w);			/* ends the line */
 }
 
 /* ctl_parse - liveaddrctl parse [--json] FILE... */
@@ -141,7 +120,7 @@ static void parse_print_json(const char *path, const REPORT *rep)
 int     ctl_parse(CTL *ctl, int argc, char **argv)
 {
     bool    json = false;
-    int     status = 0, i = 1;
+    int     status = 0, status_read, i = 1;
 
     (void) ctl;
     if (i < argc && strcmp(argv[i], "--json") == 0) {
@@ -151,26 +130,38 @@ int     ctl_parse(CTL *ctl, int argc, char **argv)
     if (i >= argc)
 	return (EX_USAGE);
     for (; i < argc; i++) {
-	REPORT  rep;
-	size_t  len;
-	char   *msg = parse_slurp(argv[i], &len);
+	char   *data;
+	size_t  len, pos = 0, msg_len;
+	const char *msg;
+	int     nth = 0, more;
 
-	if (msg == NULL) {
-	    perror(argv[i]);
+	if ((status_read = msgfile_read(argv[i], &data, &len)) != MSGFILE_OK) {
+	    if (status_read == MSGFILE_NOMEM) {
+		fprintf(stderr, "liveaddrctl: %s: out of memory\n", argv[i]);
+		return (EX_OSERR);
+	    }
+	    fprintf(stderr, "liveaddrctl: %s: %s\n", argv[i], strerror(errno));
 	    status = EX_NOINPUT;
 	    continue;
 	}
-	if (report_parse(msg, len, &rep) != REPORT_OK) {
-	    fprintf(stderr, "liveaddrctl: %s: out of memory\n", argv[i]);
-	    free(msg);
-	    return (EX_OSERR);
+	while (msgfile_next(data, len, &pos, &msg, &msg_len)) {
+	    REPORT  rep;
+
+	    /* One message: FILE; an mbox of several: FILE:1, FILE:2... */
+	    more = pos < len;
+	    nth = (nth > 0 || more) ? nth + 1 : 0;
+	    if (report_parse(msg, msg_len, &rep) != REPORT_OK) {
+		fprintf(stderr, "liveaddrctl: %s: out of memory\n", argv[i]);
+		free(data);
+		return (EX_OSERR);
+	    }
+	    if (json)
+		parse_print_json(argv[i], nth, &rep);
+	    else
+		parse_print_text(argv[i], nth, &rep);
+	    report_free(&rep);
 	}
-	if (json)
-	    parse_print_json(argv[i], &rep);
-	else
-	    parse_print_text(argv[i], &rep);
-	report_free(&rep);
-	free(msg);
+	free(data);
     }
     return (status);
 }

@@ -53,6 +53,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "msgfile.h"
 #include "report.h"
 
 #define COLS_MAX	16
@@ -84,28 +85,47 @@ typedef struct {
 
 static int verbose;
 
-/* slurp - a whole file */
+/* FILE_REPORTS - the verdicts of every message of one file (an mbox may hold several) */
 
-static char *slurp(const char *path, size_t *len)
+typedef struct {
+    REPORT *rep;
+    int     n;
+} FILE_REPORTS;
+
+/* file_reports - read a file and parse each of its messages */
+
+static int file_reports(const char *path, FILE_REPORTS *fr)
 {
-    FILE   *fp = fopen(path, "rb");
-    char   *buf = NULL;
-    size_t  cap = 0, n = 0, r;
+    char   *data;
+    size_t  len, pos = 0, msg_len;
+    const char *msg;
+    REPORT *nrep;
 
-    if (fp == NULL)
-	return (NULL);
-    do {
-	if (n + 65536 > cap) {
-	    cap = cap ? cap * 2 : 131072;
-	    if ((buf = realloc(buf, cap)) == NULL)
-		exit(2);
+    fr->rep = NULL;
+    fr->n = 0;
+    if (msgfile_read(path, &data, &len) != MSGFILE_OK)
+	return (-1);
+    while (msgfile_next(data, len, &pos, &msg, &msg_len)) {
+	if ((nrep = realloc(fr->rep, (size_t) (fr->n + 1) * sizeof(*nrep))) == NULL)
+	    exit(2);
+	fr->rep = nrep;
+	if (report_parse(msg, msg_len, fr->rep + fr->n) != REPORT_OK) {
+	    fprintf(stderr, "%s: out of memory\n", path);
+	    exit(2);
 	}
-	r = fread(buf + n, 1, cap - n, fp);
-	n += r;
-    } while (r > 0);
-    fclose(fp);
-    *len = n;
-    return (buf);
+	fr->n++;
+    }
+    free(data);
+    return (0);
+}
+
+/* file_reports_free - release what file_reports() made */
+
+static void file_reports_free(FILE_REPORTS *fr)
+{
+    for (int i = 0; i < fr->n; i++)
+	report_free(fr->rep + i);
+    free(fr->rep);
 }
 
 /* split_tabs - cut a line into fields */
@@ -186,15 +206,21 @@ static bool not_bounce(const ROW *r)
 
 /* verdict_text - a report as one line, to compare line-ending variants */
 
-static void verdict_text(const REPORT *rep, char *buf, size_t len)
+static void verdict_text(const FILE_REPORTS *fr, char *buf, size_t len)
 {
-    int     n = snprintf(buf, len, "%s|%s|%s|", report_kind_name(rep->kind), rep->format,
-			 rep->tag);
+    int     n = 0;
 
-    for (int i = 0; i < rep->nrcpt && n > 0 && (size_t) n < len; i++)
-	n += snprintf(buf + n, len - (size_t) n, "%s %s %d %s %d;", rep->rcpt[i].address,
-		      rep->rcpt[i].reason, rep->rcpt[i].hard, rep->rcpt[i].status,
-		      rep->rcpt[i].reply_code);
+    buf[0] = 0;
+    for (int m = 0; m < fr->n && n >= 0 && (size_t) n < len; m++) {
+	const REPORT *rep = fr->rep + m;
+
+	n += snprintf(buf + n, len - (size_t) n, "%s|%s|%s|", report_kind_name(rep->kind),
+		      rep->format, rep->tag);
+	for (int i = 0; i < rep->nrcpt && n > 0 && (size_t) n < len; i++)
+	    n += snprintf(buf + n, len - (size_t) n, "%s %s %d %s %d;", rep->rcpt[i].address,
+			  rep->rcpt[i].reason, rep->rcpt[i].hard, rep->rcpt[i].status,
+			  rep->rcpt[i].reply_code);
+    }
 }
 
 static int cmp_tally(const void *a, const void *b)
@@ -356,25 +382,27 @@ int     main(int argc, char **argv)
     for (int i = 0; i < nrows; i++) {
 	ROW    *r = rows + i;
 	TALLY  *t = tally_get(tally, &ntally, r->module);
-	REPORT  rep;
-	char   *msg;
-	size_t  len;
+	FILE_REPORTS fr;
+	const REPORT *rep;
 	const REPORT_RCPT *got = NULL;
+	int	nfound = 0;
 
 	snprintf(path, sizeof(path), "%s/eml/%s", dir, r->file);
-	if ((msg = slurp(path, &len)) == NULL) {
+	if (file_reports(path, &fr) != 0) {
 	    perror(path);
 	    return (2);
 	}
-	if (report_parse(msg, len, &rep) != REPORT_OK) {
-	    fprintf(stderr, "%s: out of memory\n", r->file);
-	    return (2);
-	}
-	for (int k = 0; k < rep.nrcpt; k++)
-	    if (r->rcpt[0] && strcmp(rep.rcpt[k].address, r->rcpt) == 0)
-		got = rep.rcpt + k;
-	if (!got && !r->rcpt[0] && rep.nrcpt == 1)
-	    got = rep.rcpt;
+	rep = fr.rep;			/* the one message, or an mbox's first */
+	for (int m = 0; m < fr.n; m++)
+	    for (int k = 0; k < fr.rep[m].nrcpt; k++) {
+		nfound++;
+		if (r->rcpt[0] && strcmp(fr.rep[m].rcpt[k].address, r->rcpt) == 0)
+		    got = fr.rep[m].rcpt + k, rep = fr.rep + m;
+	    }
+	if (!got && !r->rcpt[0] && nfound == 1)
+	    for (int m = 0; m < fr.n; m++)
+		if (fr.rep[m].nrcpt == 1)
+		    got = fr.rep[m].rcpt, rep = fr.rep + m;
 	t->rows++, all.rows++;
 	if (r->rcpt[0]) {
 	    t->rcpt_rows++, all.rcpt_rows++;
@@ -419,44 +447,41 @@ int     main(int argc, char **argv)
 		t->hard_ok++, all.hard_ok++;
 	}
 	if (not_bounce(r))
-	    for (int k = 0; k < rep.nrcpt; k++)
-		if (rep.rcpt[k].hard) {
-		    nonbounce_hard++;
-		    printf("# NOT A BOUNCE, YET HARD: %s %s\n", r->file, rep.rcpt[k].address);
-		}
+	    for (int m = 0; m < fr.n; m++)
+		for (int k = 0; k < fr.rep[m].nrcpt; k++)
+		    if (fr.rep[m].rcpt[k].hard) {
+			nonbounce_hard++;
+			printf("# NOT A BOUNCE, YET HARD: %s %s\n", r->file,
+			       fr.rep[m].rcpt[k].address);
+		    }
 	if (verbose && (!got || (strcmp(r->reason, "UNLABELLED") && strcmp(r->reason, "notbounce")
 				 && strcmp(got->reason, r->reason))
 			|| (r->hard != -1 && got->hard != (r->hard == 1))))
 	    printf("# DIFF %s [%s] want %s <%s> %s/%d got %s %s %s/%d %s %d [%s]\n",
 		   r->file, r->module, r->set, r->rcpt, r->reason, r->hard,
-		   report_kind_name(rep.kind), rep.format, got ? got->reason : "-",
+		   report_kind_name(rep->kind), rep->format, got ? got->reason : "-",
 		   got ? got->hard : -1, got ? got->status : "", got ? got->reply_code : 0,
-		   got ? got->diagnostic : (rep.nrcpt ? rep.rcpt[0].address : rep.why));
+		   got ? got->diagnostic : (rep->nrcpt ? rep->rcpt[0].address : rep->why));
 	/* the CRLF and CR copies answer as the LF original does */
 	if (strcmp(r->set, "dos") == 0 || strcmp(r->set, "mac") == 0) {
-	    char    orig[4096], *m2;
-	    size_t  len2;
+	    char    orig[4096];
+	    FILE_REPORTS fr2;
 
 	    snprintf(orig, sizeof(orig), "%s/eml/sisimai-%s", dir, r->file + strlen("sisimai-dos-"));
-	    if ((m2 = slurp(orig, &len2)) != NULL) {
-		REPORT  rep2;
+	    if (file_reports(orig, &fr2) == 0) {
 		char    v1[8192], v2[8192];
 
-		if (report_parse(m2, len2, &rep2) == REPORT_OK) {
-		    verdict_text(&rep, v1, sizeof(v1));
-		    verdict_text(&rep2, v2, sizeof(v2));
-		    eol_checked++;
-		    if (strcmp(v1, v2) != 0) {
-			eol_diff++;
-			printf("# LINE ENDS DIFFER: %s\n#   %s\n#   %s\n", r->file, v1, v2);
-		    }
+		verdict_text(&fr, v1, sizeof(v1));
+		verdict_text(&fr2, v2, sizeof(v2));
+		eol_checked++;
+		if (strcmp(v1, v2) != 0) {
+		    eol_diff++;
+		    printf("# LINE ENDS DIFFER: %s\n#   %s\n#   %s\n", r->file, v1, v2);
 		}
-		report_free(&rep2);
-		free(m2);
+		file_reports_free(&fr2);
 	    }
 	}
-	report_free(&rep);
-	free(msg);
+	file_reports_free(&fr);
     }
     qsort(tally, (size_t) ntally, sizeof(*tally), cmp_tally);
     printf("# %-22s %5s %9s %9s %9s\n", "source MTA", "rows", "rcpt %", "reason %", "hard %");
@@ -504,7 +529,10 @@ int     main(int argc, char **argv)
 	    if (i > 0 && strcmp(rows[i].file, rows[i - 1].file) == 0)
 		continue;
 	    snprintf(path, sizeof(path), "%s/eml/%s", dir, rows[i].file);
-	    msgs[nmsgs].data = slurp(path, &msgs[nmsgs].len);
+	    if (msgfile_read(path, &msgs[nmsgs].data, &msgs[nmsgs].len) != MSGFILE_OK) {
+		perror(path);
+		return (2);
+	    }
 	    bytes += msgs[nmsgs].len;
 	    nmsgs++;
 	}
