@@ -27,7 +27,9 @@
  *	   space for any run of white space, typographic quotes as ASCII),
  *	   is looked at for a provider's documented numbered code
  *	   (reason_codes: Spectrum's "AUP#In-1310"), which names the reason
- *	   outright; else it is matched against the phrase table in its
+ *	   outright, and, when the recipient or the remote MTA is one of
+ *	   theirs, for a provider's own wording (reason_provider.c: au's
+ *	   "550 : User unknown"); else it is matched against the phrase table in its
  *	   order; the first firm phrase found is the text's reason, else the
  *	   first weak one.  One pass over the text first rules out the
  *	   patterns that cannot match (reason_marks()); only the others are
@@ -300,6 +302,8 @@ static const char *classify(const REASON_INPUT *in, const char *text, size_t tle
 	return ("delivered");
     reason_marks(text, tlen, &marks);
     if ((r = code_row(text, &marks)) != 0)
+	return (r);
+    if ((r = reason_provider_row(in->recipient, in->remote_mta, text)) != 0)
 	return (r);
     ph = phrase_row(text, tlen, &st, &marks);
     sr = status_row(&st);

@@ -33,6 +33,8 @@ typedef struct {
 					 * failure report; REPORT_COMPLAINT:
 					 * "feedback"; REPORT_AUTOREPLY:
 					 * "vacation" */
+    const char *recipient;		/* the address it is about; NULL none */
+    const char *remote_mta;		/* the host that replied; NULL none */
 } REASON_INPUT;
 
 /*

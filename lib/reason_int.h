@@ -20,9 +20,10 @@
  *	details (providers' own codes, such as Microsoft's 5.7.606-649).
  *	The first matching row counts.
  *
- *	The functions are those of reason_text.c (what a text says) and
- *	reason_sieve.c (which patterns can match it), used by reason.c (the
- *	decision).
+ *	The functions are those of reason_text.c (what a text says),
+ *	reason_sieve.c (which patterns can match it) and reason_provider.c
+ *	(a provider's own wording, for its own mailboxes), used by reason.c
+ *	(the decision).
  *--*/
 
 #include <stdbool.h>
@@ -141,6 +142,8 @@ typedef struct {
 } REASON_MARKS;
 
 extern size_t reason_norm(const char *in, char *out, size_t outlen);
+extern const char *reason_provider_row(const char *recipient, const char *remote_mta,
+				               const char *text);
 extern void reason_marks(const char *text, size_t tlen, REASON_MARKS *m);
 extern size_t reason_next_marked(const REASON_MARKS *m, int table, size_t i);
 extern bool reason_pattern_match(const char *text, size_t tlen, const char *pat);

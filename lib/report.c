@@ -295,6 +295,8 @@ static void classify(REPORT_CTX *ctx)
 	in.format = report->format;
 	in.kind = REPORT_DSN;
 	in.command = rcpt->command[0] ? rcpt->command : NULL;
+	in.recipient = rcpt->address;
+	in.remote_mta = rcpt->remote_mta;
 	snprintf(rcpt->reason, sizeof(rcpt->reason), "%s", reason_classify(&in));
 	rcpt->hard = rcpt->action != REPORT_ACTION_DELAYED
 	    && rcpt->action != REPORT_ACTION_EXPANDED

@@ -274,6 +274,44 @@ static void table(void **state)
     assert_int_equal(failures, 0);
 }
 
+/* a provider's own wording counts only for its own mailboxes (au by KDDI) */
+static void provider_rows(void **state)
+{
+    static const struct {
+	const char *recipient, *remote_mta, *status, *text, *want;
+    } rows[] = {
+	/* au: no address before the colon is its filter, an address its directory */
+	{"a@ezweb.ne.jp", NULL, NULL, "550 : User unknown", "filtered"},
+	{"a@ezweb.ne.jp", NULL, "5.1.351", "550 5.1.351 Remote server returned unknown recipient"
+	 " or mailbox unavailable -> 550 : User unknown", "filtered"},
+	{"a@ezweb.ne.jp", NULL, NULL, "550: <a@ezweb.ne.jp>: User unknown", "userunknown"},
+	{"a@biz.ezweb.ne.jp", NULL, "5.0.0", "550 <a@biz.ezweb.ne.jp>: User unknown", "userunknown"},
+	{"A@AU.COM", NULL, NULL, "550 <A@AU.COM>:   User  Unknown", "userunknown"},
+	{NULL, "dns; msmx.au.com", NULL, "550 <a@x>: User unknown", "userunknown"},
+	{"", "msmx.au.com.", NULL, "550 : User unknown", "filtered"},
+	/* the same texts elsewhere: not corroborated (rule 5), so filtered */
+	{"a@example.com", NULL, NULL, "550 <a@example.com>: User unknown", "filtered"},
+	{"a@notau.com", "dns; mx.notau.com", NULL, "550 <a@notau.com>: User unknown", "filtered"},
+	{"a@ezweb.ne.jp.example", NULL, NULL, "550 <a@x>: User unknown", "filtered"},
+	{"no-at-sign", "dns;", NULL, "550 <a@x>: User unknown", "filtered"},
+	/* au, but a text the provider rows do not know: the usual rules */
+	{"a@ezweb.ne.jp", NULL, "5.2.2", "552 mailbox full", "mailboxfull"},
+    };
+
+    (void) state;
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+	REASON_INPUT in;
+
+	memset(&in, 0, sizeof(in));
+	in.action = FAILED;
+	in.recipient = rows[i].recipient;
+	in.remote_mta = rows[i].remote_mta;
+	in.status = rows[i].status;
+	in.diagnostic = rows[i].text;
+	assert_string_equal(reason_classify(&in), rows[i].want);
+    }
+}
+
 /* complaints and auto-replies: never bounces, whatever their text */
 static void kinds(void **state)
 {
@@ -391,6 +429,7 @@ int     main(void)
     const struct CMUnitTest tests[] = {
 	cmocka_unit_test(table),
 	cmocka_unit_test(kinds),
+	cmocka_unit_test(provider_rows),
 	cmocka_unit_test(is_hard),
 	cmocka_unit_test(garbage),
 	cmocka_unit_test(speed),
