@@ -611,7 +611,12 @@ const REASON_PHRASE reason_phrases[] = {
     {"filtered", "bounced address", F, 0},
     {"filtered", "badrcptto", F, 0},
     {"filtered", "badrecipientto", F, 0},
-    {"filtered", "recipient address rejected: access denied", W, 0},
+    /*
+     * Postfix's access(5) REJECT keyed on the recipient's address
+     * (check_recipient_access): that address is refused for good, but
+     * like any "user unknown" only when it answered RCPT TO (rule 7).
+     */
+    {"userunknown", "recipient address rejected: access denied", F, 0},
     {"filtered", "due to extended inactivity", F, 0},
 
     /* the receiving system itself has trouble */

@@ -86,7 +86,10 @@ static const ROW rows[] = {
     {FAILED, "5.7.606", 550, "550 5.7.606 Access denied, banned sending IP [192.0.2.1]",
 	0, "blocked", false, "a provider's IP ban"},
     {FAILED, "5.7.1", 550, "550 5.7.1 Recipient address rejected: Access denied", 0,
-	"securityerror", false, "a policy refusal that names the recipient: not unknown"},
+	"filtered", false, "a refusal of the recipient's address, no sign of RCPT TO: rule 7"},
+    {FAILED, "5.7.1", 554, "SMTP error from remote mail server after RCPT TO:<a@example.org>: "
+	"554 5.7.1 <a@example.org>: Recipient address rejected: Access denied", 0,
+	"userunknown", true, "the same to RCPT TO: the address itself is refused for good"},
     {FAILED, "5.7.1", 553, "553 Invalid recipient a@example.org", 0, "securityerror",
 	false, "'invalid recipient' is weak: 5.7.1 wins, no hard verdict"},
     {FAILED, "5.4.1", 550, "550 5.4.1 <a@example.org>: Recipient address rejected: "
