@@ -46,6 +46,8 @@
  *	   - a status that says the mailbox exists (x.2.x) wins over a
  *	     text naming a hard reason, unless that text is a firm "user
  *	     unknown" answered to RCPT TO;
+ *	   - a recipient's phrase (user or domain unknown) said to MAIL FROM
+ *	     is about the sender: "rejected";
  *	   - a firm phrase wins over the status;
  *	   - with no firm phrase, a refusal at the connection or HELO is
  *	     "blocked", at MAIL FROM "rejected" (nothing was said about the
@@ -309,6 +311,13 @@ static const char *classify(const REASON_INPUT *in, const char *text, size_t tle
     sr = status_row(&st);
     stage = stage_of(in->command, text, &marks);
     firm = (ph && ph->strength != REASON_WEAK && ph->strength != REASON_PREFIX);
+
+    /*
+     * Refused at MAIL FROM, before any recipient was named: "no such
+     * domain", "unknown user" there are about the sender.
+     */
+    if (stage == REASON_STAGE_MAIL && ph && reason_is_hard(ph->reason, "5", 0))
+	return ("rejected");
 
     /*
      * x.2.x: the mailbox exists, whatever the text says about the user;

@@ -42,6 +42,7 @@ const REASON_PHRASE reason_phrases[] = {
     {"mailboxfull", "mailbox would exceed", F, 0},
     {"mailboxfull", "mailbox exceeded", F, 0},
     {"mailboxfull", "mailbox quota", F, 0},
+    {"mailboxfull", "mailbox exceeds allowed size", F, 0},
     {"mailboxfull", "mailfolder is full", F, 0},
     {"mailboxfull", "maildir over quota", F, 0},
     {"mailboxfull", "full mailbox", F, 0},
@@ -166,6 +167,7 @@ const REASON_PHRASE reason_phrases[] = {
     {"norelaying", "relay access denied", F, 0},
     {"norelaying", "relaying denied", F, 0},
     {"norelaying", "relay denied", F, 0},
+    {"norelaying", "no relaying", F, 0},
     {"norelaying", "relay not permitted", F, 0},
     {"norelaying", "relaying not permitted", F, 0},
     {"norelaying", "relaying not allowed", F, 0},
@@ -191,6 +193,7 @@ const REASON_PHRASE reason_phrases[] = {
     {"authfailure", "spf check: fail", F, 0},
     {"authfailure", "spf validation", F, 0},
     {"authfailure", "spf fail", F, 0},
+    {"authfailure", "bad spf records", F, 0},
     {"authfailure", "sender policy framework", F, 0},
     {"authfailure", "is not allowed to send mail from", F, 0},
     {"authfailure", "is not allowed to send from", F, 0},
@@ -257,11 +260,25 @@ const REASON_PHRASE reason_phrases[] = {
     {"toomanyconn", "aup#cxcnct", F, 0},	/* too many connections */
     {"toomanyconn", "aup#cxmxrt", F, 0},	/* too many messages */
 
-    /* block lists (their names contain "spam") */
+    /*
+     * Lotus Domino's and Notes' own directory verdicts: "not listed" in
+     * its directory is an unknown user, not a block list.
+     */
+    {"userunknown", "not listed in domino directory", S, 0},
+    {"userunknown", "not listed in public name & address book", S, 0},
+
+    /* block lists (their names contain "spam"), and blocks for spam */
     {"blocked", "blocked using", F, 0},
+    {"blocked", "client host blocked", F, 0},
     {"blocked", "spamhaus", F, 0},
     {"blocked", "spamcop", F, 0},
     {"blocked", "dnsbl", F, 0},
+
+    /* a virus or a forbidden attachment (before spam: "virus detected; content rejected") */
+    {"virusdetected", "virus", F, 0},
+    {"virusdetected", "malware", F, 0},
+    {"virusdetected", "executable attachment", F, 0},
+    {"virusdetected", "infected", F, 0},
 
     /* the content looked like spam */
     {"spamdetected", "spam", F, 0},
@@ -283,12 +300,6 @@ const REASON_PHRASE reason_phrases[] = {
     {"spamdetected", "blacklisted url", F, 0},
     {"spamdetected", "спам", F, 0},
 
-    /* a virus or a forbidden attachment */
-    {"virusdetected", "virus", F, 0},
-    {"virusdetected", "malware", F, 0},
-    {"virusdetected", "executable attachment", F, 0},
-    {"virusdetected", "infected", F, 0},
-
     /* the server refuses the sender (envelope or header From) */
     {"rejected", "sender address rejected", F, 0},
     {"rejected", "sender address is rejected", F, 0},
@@ -298,6 +309,7 @@ const REASON_PHRASE reason_phrases[] = {
     {"rejected", "sender domain", F, 0},
     {"rejected", "sender verify failed", F, 0},
     {"rejected", "sender verification", F, 0},
+    {"rejected", "purported responsible address", F, 0},	/* Sender ID's PRA: the sender */
     {"rejected", "unroutable sender", F, 0},
     {"rejected", "unverified sender", F, 0},
     {"rejected", "invalid sender", F, 0},
@@ -409,6 +421,9 @@ const REASON_PHRASE reason_phrases[] = {
 
     /* the receiving side's policy: says nothing about the address */
     {"policyviolation", "policy violation", F, 0},
+    {"policyviolation", "protocol violation", F, 0},
+    {"policyviolation", "header error", F, 0},
+    {"policyviolation", "content presents a potential", F, 0},	/* "... security issue" */
     {"policyviolation", "violates policy", F, 0},
     {"policyviolation", "denied by policy", F, 0},
     {"policyviolation", "for policy reasons", F, 0},
@@ -536,6 +551,7 @@ const REASON_PHRASE reason_phrases[] = {
     {"userunknown", "recipient * does not exist", F, 0},
     {"userunknown", "recipient * was not found", F, 0},
     {"userunknown", "recipnotfound", S, 0},
+    {"userunknown", "invalid final delivery userid", S, 0},	/* IMail's own delivery */
     {"userunknown", "recipientnotfound", S, 0},
     {"userunknown", "recipient name is not recognized", S, 0},
     {"userunknown", "email account that you tried to reach does not exist", S, 0},
@@ -662,6 +678,8 @@ const REASON_PHRASE reason_phrases[] = {
     {"networkerror", "unable to resolve route", F, 0},
     {"networkerror", "unrouteable mail domain", F, 0},
     {"networkerror", "message looping", F, 0},
+    {"networkerror", "forwarded more than the maximum allowed times", F, 0},
+    {"networkerror", "dns query failed", F, 0},
     {"networkerror", "connection reset", W, 0},
     {"networkerror", "lost connection", W, 0},
 
@@ -679,6 +697,7 @@ const REASON_PHRASE reason_phrases[] = {
     {"expired", "has been failing for a long time", F, 0},
     {"expired", "in the queue too long", F, 0},
     {"expired", "in queue too long", F, 0},
+    {"expired", "delivery failed * attempts", F, 0},
     {"expired", "expired after sitting in queue", F, 0},
     {"expired", "not delivered within", F, 0},
     {"expired", "could not be delivered for more than", F, 0},

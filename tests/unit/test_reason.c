@@ -195,6 +195,36 @@ static const ROW rows[] = {
     {REPORT_ACTION_RELAYED, "", 0, "", 0, "delivered", false, "relayed"},
     {NONE, "2.1.5", 250, "250 2.1.5 OK", 0, "delivered", false, "a 2.x.x status"},
 
+    /* rules added after a held-out measure (each fails without its rule) */
+    {FAILED, "", 0, "because: User some.name (a@example.org) not listed in Domino Directory",
+	0, "userunknown", true, "Domino's own directory: not a block list"},
+    {FAILED, "", 0, "User not listed in public Name & Address Book", 0, "userunknown", true,
+	"Notes' own directory"},
+    {FAILED, "", 0, "Invalid final delivery userid", 0, "userunknown", true,
+	"IMail's own delivery agent"},
+    {FAILED, "5.1.7", 550, "SMTP error from remote mail server after MAIL FROM:<s@example.net>: "
+	"550 5.1.7 No such domain example.net.", 0, "rejected", false,
+	"said to MAIL FROM: the sender's domain, not the recipient's"},
+    {FAILED, "", 550, "550 Virus Detected; Content Rejected", 0, "virusdetected", false,
+	"the virus, not the generic content refusal"},
+    {FAILED, "5.7.9", 554, "554 5.7.9 Header error", 0, "policyviolation", false,
+	"a header the receiver's policy refuses"},
+    {FAILED, "4.0.0", 550, "550 ME Adresse IP source bloquee pour incident de spam. "
+	"Client host blocked for spamming issues.", 0, "blocked", false,
+	"the sending host is blocked (for spam), not this message"},
+    {FAILED, "5.7.0", 550, "did not like our RCPT TO: 550 5.7.0 <a@example.org>: Recipient "
+	"address rejected: No relaying.", 0, "norelaying", false, "relaying refused"},
+    {FAILED, "", 550, "550 5.7.1 can't determine Purported Responsible Address", 0,
+	"rejected", false, "Sender ID's PRA is the sender"},
+    {FAILED, "", 550, "550 Bad SPF records for [example.net:192.0.2.2]", 0, "authfailure",
+	false, "SPF"},
+    {FAILED, "", 0, "User mailbox exceeds allowed size", 0, "mailboxfull", false, "IMail"},
+    {FAILED, "", 0, "Delivery failed 20 attempts", 0, "expired", false, "retries given up"},
+    {FAILED, "5.4.312", 550, "550 5.4.312 Message expired, DNS query failed", 0,
+	"networkerror", false, "why it expired: DNS"},
+    {FAILED, "4.4.6", 0, "because the message was forwarded more than the maximum allowed "
+	"times", 0, "networkerror", false, "a mail loop"},
+
     /* rules added with the parser's wish-list (each fails without its rule) */
     {FAILED, "5.0.0", 0, "5.1.0 - Unknown address error 550-'5.7.1 <a@example.org>... "
 	"Access denied' (delivery attempts: 0)", 0, "securityerror", false,
