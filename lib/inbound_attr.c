@@ -120,7 +120,7 @@ void    in_letter_free(IN_LETTER *letter)
 
 /* Reasons that say nothing about the address itself. */
 static const char *const policy_reasons[] = {
-    "authfailure", "badreputation", "blocked", "contenterror", "exceedlimit",
+    "authfailure", "badreputation", "blocked", "contenterror", "exceedlimit", "failedstarttls",
     "mesgtoobig", "norelaying", "notcompliantrfc", "policyviolation", "rejected",
     "requireptr", "securityerror", "spamdetected", "speeding", "syntaxerror",
     "toomanyconn", "virusdetected",

@@ -343,6 +343,13 @@ const REASON_PHRASE reason_phrases[] = {
     {"rejected", "отправитель отклонен", F, 0},
     {"rejected", "отправитель отклонён", F, 0},
 
+    /*
+     * The sender sends too fast for the receiver (Sisimai 5's
+     * "speeding"): a per-hour quota, a mailbox receiving too fast.
+     */
+    {"speeding", "too many recipients this hour", F, 0},
+    {"speeding", "receiving mail at a rate that prevents additional messages", F, 0},
+
     /* too many connections or messages: a rate limit */
     {"toomanyconn", "too many connections", F, 0},
     {"toomanyconn", "too many concurrent", F, 0},
@@ -451,6 +458,11 @@ const REASON_PHRASE reason_phrases[] = {
     {"securityerror", "unauthenticated senders not allowed", F, 0},
     {"securityerror", "you don't authenticate", F, 0},
     {"securityerror", "must authenticate", F, 0},
+    /* the TLS handshake itself failed (Sisimai 5's "failedstarttls") */
+    {"failedstarttls", "does not support tls", F, 0},
+    {"failedstarttls", "starttls failed", F, 0},
+    {"failedstarttls", "tls negotiation failed", F, 0},
+    {"failedstarttls", "tls handshake failed", F, 0},
     {"securityerror", "tls required", F, 0},
     {"securityerror", "must issue a starttls", F, 0},
     {"securityerror", "encryption required", F, 0},
@@ -851,6 +863,10 @@ const REASON_REPLY reason_replies[] = {
     {421, "blocked"},			/* service not available, closing */
     {452, "systemfull"},		/* insufficient system storage */
     {552, "mailboxfull"},		/* exceeded storage allocation */
+    {501, "syntaxerror"},		/* syntax error in parameters */
+    {502, "syntaxerror"},		/* command not implemented */
+    {503, "syntaxerror"},		/* bad sequence of commands */
+    {504, "syntaxerror"},		/* command parameter not implemented */
     {554, "onhold"},			/* transaction failed */
 };
 const size_t reason_reply_count = sizeof(reason_replies) / sizeof(reason_replies[0]);

@@ -225,6 +225,16 @@ static const ROW rows[] = {
     {FAILED, "4.4.6", 0, "because the message was forwarded more than the maximum allowed "
 	"times", 0, "networkerror", false, "a mail loop"},
 
+    {FAILED, "5.1.1", 550, "550 5.1.1 <a@example.org> - 192.0.2.1 has sent to too many "
+	"recipients this hour. IB607", 0, "speeding", false, "an hourly quota, not the address"},
+    {FAILED, "5.2.1", 550, "550-5.2.1 The user you are trying to contact is receiving mail at a "
+	"rate that prevents additional messages from being delivered.", 0, "speeding", false,
+	"a mailbox receiving too fast"},
+    {FAILED, "", 500, "The error that the other server returned was: 500 Remote server does "
+	"not support TLS (state 6).", 0, "failedstarttls", false, "the TLS handshake"},
+    {FAILED, "", 504, "504 Command parameter not implemented", 0, "syntaxerror", false,
+	"a bare 501-504 reply"},
+
     /* rules added with the parser's wish-list (each fails without its rule) */
     {FAILED, "5.0.0", 0, "5.1.0 - Unknown address error 550-'5.7.1 <a@example.org>... "
 	"Access denied' (delivery attempts: 0)", 0, "securityerror", false,
