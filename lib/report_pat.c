@@ -62,7 +62,8 @@ const char *const report_pat_bounce_subject[] = {
     "mail status report", "could not send message", "delivery final failure",
     "message you sent", "permanent failure", "недоставлен", "не доставлен",
     "не может быть доставлено", "не удалось доставить", "ошибка доставки",
-    "возвращенное сообщение", "mail failure",
+    "возвращенное сообщение", "mail failure", "mail error",
+    "メールエラー", "配信エラー", "不達",	/* Japanese: mail error, delivery error, not delivered */
     NULL,
 };
 

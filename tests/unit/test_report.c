@@ -383,6 +383,14 @@ static const RULE rules_cases[] = {
 	"reject reason: Mailbox full\ntarget mail address: anna@example.net\n\n"
 	"--------------------\nbounced E-Mail:\n",
      "anna@example.net", "mailboxfull", 0, "", NULL, "Mailbox full"},
+    {"a notice with a Japanese bounce subject, from a no-reply sender",
+	"From: no-reply@mail.example.jp\nTo: <sales@dealer.example>\n"
+	"Subject: \xe3\x83\xa1\xe3\x83\xbc\xe3\x83\xab\xe3\x82\xa8\xe3\x83\xa9"
+	"\xe3\x83\xbc\xe9\x80\x9a\xe7\x9f\xa5\n\n"	/* "mail error notice" */
+	"Your mail sent on: Thu, 29 Apr 2013 23:45:22 +0900\n"
+	"     Could not be delivered to: <yuki@example.jp>\n"
+	"     As their mailbox is full.\n",
+     "yuki@example.jp", "mailboxfull", 0, NULL, NULL, "mailbox is full"},
 };
 
 /* rules - the parser's rules for the classifier, in LF, CRLF and CR */
