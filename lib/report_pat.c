@@ -145,7 +145,8 @@ const char *const report_pat_orig_header[] = {
  */
 const char *const report_pat_rcpt_phrase[] = {
     "delivering your mail to", "deliver your message to", "delivered to",
-    "deliver to", "delivery to", "your message to", "your mail to", "message to",
+    "deliver to", "delivery to", "undeliverable to", "your message to", "your mail to",
+    "message to",
     "mail to", "recipient:", "recipients:", "recipient address:", "recipient address",
     "failed recipient", "original recipient", "final recipient", "rcpt to:", "rcpt to",
     "address:", "addressee:", "the following address", "the following recipient",

@@ -391,6 +391,14 @@ static const RULE rules_cases[] = {
 	"     Could not be delivered to: <yuki@example.jp>\n"
 	"     As their mailbox is full.\n",
      "yuki@example.jp", "mailboxfull", 0, NULL, NULL, "mailbox is full"},
+    {"IMail's \"undeliverable to\" line, the remote's reply below it",
+	"From: \"Postmaster\" <postmaster@mail.example.com>\nTo: <sales@dealer.example>\n"
+	"Subject: Undeliverable Mail\n\n"
+	"undeliverable to boris@example.jp\n\n"
+	"Body of message generated response:\n"
+	"550-REJECTED - Blacklisted URL in message. (example.com) in [black].\n"
+	"550 See http://lookup.uribl.com.\n",
+     "boris@example.jp", "spamdetected", 0, NULL, NULL, "Blacklisted URL"},
 };
 
 /* rules - the parser's rules for the classifier, in LF, CRLF and CR */
