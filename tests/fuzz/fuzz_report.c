@@ -16,8 +16,11 @@
  *	kind of report), and a tag found in the report goes through
  *	tag_verify() with a fixed two-key ring, as the milter does.  The
  *	first REPORT_TEXT_MAX bytes of the input are also classified as a
- *	diagnostic on their own, so that the classifier's phrase tables
- *	see raw text too.
+ *	diagnostic on their own (and as the recipient and remote MTA the
+ *	provider rows look at), so that the classifier's tables see raw
+ *	text too.  Then the input is cut as an mbox (msgfile_next(), as
+ *	"liveaddrctl parse" and the corpus test read files): the pieces
+ *	must follow each other and cover the input exactly.
  *
  *	The documented promises checked (abort() when broken, which is how
  *	libFuzzer is told): at most REPORT_RCPTS_MAX recipients, a
@@ -39,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "msgfile.h"
 #include "reason.h"
 #include "report.h"
 #include "tag.h"
@@ -85,6 +89,8 @@ static void classify_rcpt(const REPORT *rep, const REPORT_RCPT *r)
     in.diagnostic = r->diagnostic;
     in.format = rep->format;
     in.command = r->command[0] ? r->command : NULL;
+    in.recipient = r->address;
+    in.remote_mta = r->remote_mta;
     for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
 	in.kind = kinds[k];
 	reason = reason_classify(&in);
@@ -147,6 +153,25 @@ static void classify_raw(const uint8_t *data, size_t size)
     in.diagnostic = text;
     in.kind = REPORT_DSN;
     CHECK(reason_classify(&in) != NULL);
+    in.recipient = text;
+    in.remote_mta = text;
+    CHECK(reason_classify(&in) != NULL);
+}
+
+/* cut_mbox - the input cut into messages: contiguous pieces that cover it */
+
+static void cut_mbox(const uint8_t *data, size_t size)
+{
+    size_t  pos = 0, len, covered = 0;
+    const char *msg;
+
+    while (msgfile_next((const char *) data, size, &pos, &msg, &len)) {
+	CHECK(msg == (const char *) data + covered);
+	CHECK(len > 0 && len <= size - covered);
+	covered += len;
+	CHECK(pos == covered);
+    }
+    CHECK(covered == size);
 }
 
 /* LLVMFuzzerTestOneInput - one message */
@@ -159,5 +184,6 @@ int     LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_report(&rep);
     report_free(&rep);
     classify_raw(data, size);
+    cut_mbox(data, size);
     return (0);
 }
