@@ -148,6 +148,26 @@ static bool domain_char(unsigned char c)
     return (isalnum(c) || c >= 0x80 || c == '-' || c == '.' || c == '_');
 }
 
+/*
+ * quoted_local - a quoted local part that ends with the quote at close:
+ * its opening quote's offset in *open.  At most 64 bytes of printable
+ * ASCII, no quote, backslash or "<" inside, not empty.
+ */
+static bool quoted_local(const unsigned char *u, size_t close, size_t *open)
+{
+    for (size_t i = close; i > 0 && close - i < 64; i--) {
+	unsigned char c = u[i - 1];
+
+	if (c == '"') {
+	    *open = i - 1;
+	    return (i < close);
+	}
+	if (c < 0x20 || c >= 0x7f || c == '\\' || c == '<')
+	    return (false);
+    }
+    return (false);
+}
+
 /* report_addr_find - the first address in text */
 
 const char *report_addr_find(const char *s, size_t len, size_t *alen)
@@ -169,12 +189,16 @@ const char *report_addr_scan(const char *s, size_t len, size_t *alen, bool need_
 	if (hit == NULL)
 	    break;
 	at = (size_t) (hit - u);
-	for (l = at; l > 0 && local_char(u[l - 1]); l--)
-	     /* void */ ;
-	while (l < at && (u[l] == '.' || u[l] == '\'' || u[l] == '/'))
-	    l++;				/* 'addr' and paths */
-	if (l == at)
-	    continue;
+	if (at > 1 && u[at - 1] == '"' && quoted_local(u, at - 1, &l)) {
+	    /* "neko....nyaan"@example.org: the quotes belong to it */
+	} else {
+	    for (l = at; l > 0 && local_char(u[l - 1]); l--)
+		 /* void */ ;
+	    while (l < at && (u[l] == '.' || u[l] == '\'' || u[l] == '/'))
+		l++;				/* 'addr' and paths */
+	    if (l == at)
+		continue;
+	}
 	if (at + 1 < len && u[at + 1] == '[') {
 	    /* an address literal */
 	    for (r = at + 2; r < len && r - at < 64 && (isxdigit(u[r]) || u[r] == '.'

@@ -399,6 +399,16 @@ static const RULE rules_cases[] = {
 	"550-REJECTED - Blacklisted URL in message. (example.com) in [black].\n"
 	"550 See http://lookup.uribl.com.\n",
      "boris@example.jp", "spamdetected", 0, NULL, NULL, "Blacklisted URL"},
+    {"a quoted local part keeps its quotes (without them it is no address)",
+	"From: MAILER-DAEMON@mx.example.net\nTo: <sales@dealer.example>\n"
+	"Subject: Undelivered Mail Returned to Sender\nMIME-Version: 1.0\n"
+	"Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n\n"
+	"--b\nContent-Type: message/delivery-status\n\n"
+	"Reporting-MTA: dns; mx.example.net\n\n"
+	"Final-Recipient: rfc822; \"neko..nyaan.\"@example.org\nAction: failed\nStatus: 5.1.1\n"
+	"Diagnostic-Code: smtp; 550 5.1.1 <\"neko..nyaan.\"@example.org>... User Unknown\n"
+	"--b--\n",
+     "\"neko..nyaan.\"@example.org", "userunknown", 1, NULL, "5.1.1", NULL},
 };
 
 /* rules - the parser's rules for the classifier, in LF, CRLF and CR */
