@@ -12,7 +12,9 @@
  *	message/delivery-status part (or DSN fields that an MTA pasted
  *	into its text) and adds one recipient to ctx->report for each
  *	per-recipient group: Final-Recipient (or, lacking one,
- *	Original-Recipient), Original-Recipient, Action, Status,
+ *	Original-Recipient; also when the Final-Recipient is a source
+ *	route, the receiving system's own path such as
+ *	"@smtp.example.net:user@server"), Original-Recipient, Action, Status,
  *	Diagnostic-Code (its type "smtp;" dropped, any other type such as
  *	"X-Unix;" or "X-Postfix;" kept: it says a local program or the MTA
  *	itself failed; the SMTP reply code taken from it; the repeated
@@ -49,6 +51,7 @@ typedef struct {
     char    remote[ADDR_ADDRESS_MAX + 1];
     char    comment[REPORT_TEXT_MAX + 1];	/* of the Status field */
     bool    any;			/* a per-recipient field was seen */
+    bool    final_routed;		/* Final-Recipient: "@host:user@domain" */
 } DSN_GROUP;
 
 static const struct {
@@ -124,16 +127,21 @@ static void status_comment(char *dst, size_t dstlen, const char *value)
 	    *dst = 0;
 }
 
-/* field_address - the address in a recipient field */
+/* field_address - the address in a recipient field; true: a source route */
 
-static void field_address(char *dst, size_t dstlen, const char *value, size_t len)
+static bool field_address(char *dst, size_t dstlen, const char *value, size_t len)
 {
     const char *a;
     size_t  alen;
+    bool    routed;
 
     value = after_type(value, &len);
+    while (len > 0 && (*value == ' ' || *value == '\t' || *value == '<'))
+	value++, len--;
+    routed = len > 0 && *value == '@';
     if ((a = report_addr_scan(value, len, &alen, false)) != NULL)
 	report_addr_copy(dst, dstlen, a, alen);
+    return (routed);
 }
 
 /* group_flush - the recipient of a finished group */
@@ -143,6 +151,9 @@ static int group_flush(REPORT_CTX *ctx, DSN_GROUP *g, const char *reporting)
     REPORT_RCPT *rcpt;
     const char *addr = g->final[0] ? g->final : g->original;
     int     found = 0;
+
+    if (g->final_routed && g->original[0])
+	addr = g->original;			/* the address we sent to */
 
     if (g->any && addr[0] && (rcpt = report_rcpt_add(ctx, addr, strlen(addr))) != NULL) {
 	if (!rcpt->original[0] && g->original[0] && strcmp(g->original, addr) != 0)
@@ -175,12 +186,12 @@ static int dsn_field(REPORT_CTX *ctx, DSN_GROUP *g, char *reporting, size_t repl
     if ((v = report_field_value(line, len, "Final-Recipient", &vlen)) != NULL) {
 	if (g->final[0])
 	    found = group_flush(ctx, g, reporting);
-	field_address(g->final, sizeof(g->final), v, vlen);
+	g->final_routed = field_address(g->final, sizeof(g->final), v, vlen);
 	g->any = true;
     } else if ((v = report_field_value(line, len, "Original-Recipient", &vlen)) != NULL) {
 	if (g->original[0] && g->final[0])
 	    found = group_flush(ctx, g, reporting);
-	field_address(g->original, sizeof(g->original), v, vlen);
+	(void) field_address(g->original, sizeof(g->original), v, vlen);
 	g->any = true;
     } else if ((v = report_field_value(line, len, "Action", &vlen)) != NULL) {
 	report_fold(g->action, sizeof(g->action), v, vlen);

@@ -409,6 +409,16 @@ static const RULE rules_cases[] = {
 	"Diagnostic-Code: smtp; 550 5.1.1 <\"neko..nyaan.\"@example.org>... User Unknown\n"
 	"--b--\n",
      "\"neko..nyaan.\"@example.org", "userunknown", 1, NULL, "5.1.1", NULL},
+    {"a source-routed Final-Recipient is the receiver's own path: the Original-Recipient",
+	"From: postmaster@example.net\nTo: <sales@dealer.example>\n"
+	"Subject: Delivery Notification: Delivery has failed\nMIME-Version: 1.0\n"
+	"Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n\n"
+	"--b\nContent-Type: message/delivery-status\n\n"
+	"Reporting-MTA: dns;smtp.example.net\n\n"
+	"Original-recipient: rfc822;kira@example.net\n"
+	"Final-recipient: rfc822;@smtp.example.net:kira@server\nAction: failed\n"
+	"Status: 5.2.0 (Delivery failed: Over quota)\n--b--\n",
+     "kira@example.net", "mailboxfull", 0, NULL, "5.2.0", NULL},
 };
 
 /* rules - the parser's rules for the classifier, in LF, CRLF and CR */
