@@ -19,6 +19,8 @@
  *					const char *text2, size_t len2,
  *					PHRASE_HITS *hits2)
  *
+ *	bool	phrase_match_caseless(PHRASE_MATCH *pm)
+ *
  *	void	phrase_match_free(PHRASE_MATCH *pm)
  * DESCRIPTION
  *	The bounce readers compare each line with tables of phrases.  One
@@ -48,6 +50,11 @@
  *	which runs faster than two: a caller with two texts to read (the
  *	next lines of a bounce) gives both.
  *
+ *	phrase_match_caseless() makes a matcher read ASCII capitals as
+ *	their lower-case letters, as if the text were lower-cased with
+ *	report_lower() first (without that copy): the phrases must hold
+ *	no ASCII capital; false, and the matcher unchanged, when one does.
+ *
  *	phrase_match_free() frees a matcher; NULL is allowed.
  * MEMORY
  *	The matcher is one set of arrays owned by it; the caller owns hits.
@@ -55,6 +62,7 @@
 
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -274,6 +282,19 @@ out:
 	return (NULL);
     }
     return (pm);
+}
+
+/* phrase_match_caseless - read ASCII capitals as lower-case letters */
+
+bool    phrase_match_caseless(PHRASE_MATCH *pm)
+{
+    /* a capital in no phrase has class 0: give it its small letter's */
+    for (int c = 'A'; c <= 'Z'; c++)
+	if (pm->cls[c] != 0)
+	    return (false);
+    for (int c = 'A'; c <= 'Z'; c++)
+	pm->cls[c] = pm->cls[c + ('a' - 'A')];
+    return (true);
 }
 
 /* hits_clear - nothing found yet */

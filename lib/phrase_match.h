@@ -12,6 +12,7 @@
  *	See phrase_match.c.
  *--*/
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define PHRASE_TABLES_MAX	16	/* tables one matcher answers for */
@@ -37,6 +38,7 @@ extern void phrase_match_scan(const PHRASE_MATCH *, const char *text, size_t len
 extern void phrase_match_scan2(const PHRASE_MATCH *, const char *text1, size_t len1,
 			               PHRASE_HITS *hits1, const char *text2, size_t len2,
 			               PHRASE_HITS *hits2);
+extern bool phrase_match_caseless(PHRASE_MATCH *);
 extern void phrase_match_free(PHRASE_MATCH *);
 
 #endif

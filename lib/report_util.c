@@ -459,11 +459,13 @@ const char *report_field_find(const char *text, size_t len, const char *name,
 
 const char *report_command_find(const char *text)
 {
-    char    lower[REPORT_TEXT_MAX * 2 + 1];
+    size_t  len = strlen(text);
     int     k;
 
-    report_lower(lower, sizeof(lower), text, strlen(text));
-    if ((k = report_pat_command_find(lower, strlen(lower))) < 0)
+    /* as before, when a lower-case copy of REPORT_TEXT_MAX * 2 bytes was read */
+    if (len > REPORT_TEXT_MAX * 2)
+	len = REPORT_TEXT_MAX * 2;
+    if ((k = report_pat_command_find(text, len)) < 0)
 	return (NULL);
     return (report_pat_command[k].command);
 }
