@@ -230,7 +230,7 @@ int     report_dsn_read(REPORT_CTX *ctx, const char *text, size_t len)
 	    eol = end;
 	llen = (size_t) (eol - cp);
 	blank = true;
-	for (size_t i = 0; i < llen; i++)
+	for (size_t i = 0; i < llen && blank; i++)
 	    if (!isspace((unsigned char) cp[i]))
 		blank = false;
 	if (!blank && (cp[0] == ' ' || cp[0] == '\t') && flen > 0) {

@@ -79,6 +79,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -246,6 +247,21 @@ static const bool fold_space[256] = {
     ['\v'] = true, [0] = true,
 };
 
+/*
+ * fold_word - can these eight bytes, after a byte that is not white
+ * space, be copied as they are?  Yes when none is a control or a NUL,
+ * no two spaces are side by side and the last is not a space: each
+ * space is then a single one between two other bytes, as folding keeps
+ * it.  (Bit 7 of each byte of sp: that byte is a space.)
+ */
+static inline bool fold_word(uint64_t w)
+{
+    uint64_t t = w ^ (REPORT_W_ONES * ' ');
+    uint64_t sp = ~(((t & ~REPORT_W_HIGHS) + ~REPORT_W_HIGHS) | t | ~REPORT_W_HIGHS);
+
+    return (!REPORT_W_HAS_LESS(w, ' ') && (sp & (sp >> 8)) == 0 && (sp >> 63) == 0);
+}
+
 size_t  report_fold(char *dst, size_t dstlen, const char *s, size_t len)
 {
     const unsigned char *u = (const unsigned char *) s;
@@ -271,12 +287,24 @@ size_t  report_fold(char *dst, size_t dstlen, const char *s, size_t len)
 	}
 	/* a run of other bytes, as far as both ends allow */
 	stop = i + (len - i < dstlen - 1 - n ? len - i : dstlen - 1 - n);
-	do {
-	    dst[n++] = (char) c;
-	    if (++i >= stop)
+	dst[n++] = (char) c;
+	i++;
+	while (i < stop) {
+	    /* eight at a time, single spaces between words and all */
+	    while (stop - i >= 8) {
+		uint64_t w;
+
+		memcpy(&w, u + i, 8);
+		if (!fold_word(w))
+		    break;
+		memcpy(dst + n, &w, 8);
+		n += 8;
+		i += 8;
+	    }
+	    if (i >= stop || fold_space[u[i]])
 		break;
-	    c = u[i];
-	} while (!fold_space[c]);
+	    dst[n++] = (char) u[i++];
+	}
     }
     n = utf8_cut(dst, n);
     dst[n] = 0;
