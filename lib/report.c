@@ -268,7 +268,8 @@ static void classify(REPORT_CTX *ctx)
     for (int i = 0; i < report->nrcpt; i++) {
 	REPORT_RCPT *rcpt = report->rcpt + i;
 	REASON_INPUT in;
-	const char *cmd;
+	const char *cmd, *reason;
+	size_t  n;
 
 	if (!rcpt->status[0])
 	    report_status_find(rcpt->diagnostic, rcpt->status, sizeof(rcpt->status));
@@ -295,7 +296,11 @@ static void classify(REPORT_CTX *ctx)
 	in.format = report->format;
 	in.kind = REPORT_DSN;
 	in.command = rcpt->command[0] ? rcpt->command : NULL;
-	snprintf(rcpt->reason, sizeof(rcpt->reason), "%s", reason_classify(&in));
+	reason = reason_classify(&in);
+	if ((n = strlen(reason)) >= sizeof(rcpt->reason))
+	    n = sizeof(rcpt->reason) - 1;
+	memcpy(rcpt->reason, reason, n);
+	rcpt->reason[n] = 0;
 	rcpt->hard = rcpt->action != REPORT_ACTION_DELAYED
 	    && rcpt->action != REPORT_ACTION_EXPANDED
 	    && reason_is_hard(rcpt->reason, rcpt->status, rcpt->reply_code);

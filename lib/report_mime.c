@@ -563,9 +563,17 @@ void    report_mime_collect(REPORT_CTX *ctx, const char *msg, size_t len)
     part_type(&w, &h, false, 0, &t);
     {
 	char    mt[sizeof(t.ct.type) + sizeof(t.ct.subtype) + 2];
+	size_t  tl = strlen(t.type), sl = strlen(t.subtype);
 
-	snprintf(mt, sizeof(mt), "%s/%s", t.type, t.subtype);
-	report_lower(ctx->content_type, sizeof(ctx->content_type), mt, strlen(mt));
+	/* "type/subtype": both fit (each is shorter than its array) */
+	if (tl >= sizeof(t.ct.type))
+	    tl = sizeof(t.ct.type) - 1;
+	if (sl >= sizeof(t.ct.subtype))
+	    sl = sizeof(t.ct.subtype) - 1;
+	memcpy(mt, t.type, tl);
+	mt[tl] = '/';
+	memcpy(mt + tl + 1, t.subtype, sl);
+	report_lower(ctx->content_type, sizeof(ctx->content_type), mt, tl + 1 + sl);
 	if (t.ct.valid && t.ct.report_type[0])
 	    report_lower(ctx->report_type, sizeof(ctx->report_type), t.ct.report_type,
 			 strlen(t.ct.report_type));
