@@ -109,6 +109,15 @@ static int name_scan(const char *line, size_t llen, bool complete, size_t *colon
     if (llen > 0 && line[0] == ':')
 	return (0);
     /* the usual name bytes first: no colon, blank or control among them */
+    while (llen - i >= 8) {
+	uint64_t w;
+
+	memcpy(&w, u + i, 8);
+	if (REPORT_W_HAS_LESS(w, ' ' + 1) || REPORT_W_HAS_BYTE(w, ':')
+	    || REPORT_W_HAS_BYTE(w, 127))
+	    break;
+	i += 8;
+    }
     while (i < llen && u[i] > ' ' && u[i] != ':' && u[i] != 127)
 	i++;
     for (; i < llen; i++) {

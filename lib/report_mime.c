@@ -333,10 +333,15 @@ static void part_type(WALK *w, HDRS *h, bool digest, int depth, PTYPE *t)
     const char *dtype = digest ? "message" : "text", *dsub = digest ? "rfc822" : "plain";
     const char *ptype = dtype, *psub = dsub;
 
-    memset(t, 0, sizeof(*t));
+    /* no memset() of the whole: report_hdr_ctype() clears ct itself */
+    t->multipart = t->message = false;
     t->type = dtype;
     t->subtype = dsub;
-    if (h->ctype != NULL) {
+    if (h->ctype == NULL) {
+	t->ct.valid = t->ct.has_boundary = t->ct.boundary_ok = t->ct.has_charset = false;
+	t->ct.type[0] = t->ct.subtype[0] = t->ct.boundary[0] = t->ct.charset[0] = 0;
+	t->ct.report_type[0] = 0;
+    } else {
 	report_hdr_ctype(field_value(w, h->ctype), &t->ct);
 	if (t->ct.valid) {
 	    ptype = t->type = t->ct.type;
