@@ -170,10 +170,23 @@ static void scan(WALK *w, size_t *start, size_t *end)
 
     *start = p;
     while (w->nbound > 0 && p < w->len) {
-	const char *nl = memchr(w->buf + p, '\n', w->len - p);
-	size_t  le = nl ? (size_t) (nl - w->buf) : w->len;
+	const char *dash, *nl;
+	size_t  le;
 
-	if (w->buf[p] == '-' && is_boundary(w, w->buf + p, le - p)) {
+	/*
+	 * Only a line that starts with "-" can be a boundary: skip to the
+	 * next "-" at a line start, not from line to line.
+	 */
+	if ((dash = memchr(w->buf + p, '-', w->len - p)) == NULL)
+	    break;
+	p = (size_t) (dash - w->buf);
+	if (p > *start && w->buf[p - 1] != '\n') {
+	    p++;
+	    continue;
+	}
+	nl = memchr(w->buf + p, '\n', w->len - p);
+	le = nl ? (size_t) (nl - w->buf) : w->len;
+	if (is_boundary(w, w->buf + p, le - p)) {
 	    w->pos = p;
 	    *end = p > *start ? p - 1 : p;
 	    return;

@@ -216,9 +216,8 @@ bool    report_addr_copy(char *dst, size_t dstlen, const char *s, size_t len)
 	*dst = 0;
 	return (false);
     }
-    for (size_t i = 0; i < len; i++)
-	dst[i] = (char) tolower((unsigned char) s[i]);
-    dst[len] = 0;
+    /* tolower() of the C locale, eight bytes at a time */
+    report_lower(dst, dstlen, s, len);
     return (true);
 }
 
@@ -524,13 +523,14 @@ void    report_diag_tidy(char *diag)
 {
     const unsigned char *u = (const unsigned char *) diag;
     char    code[4], status[REPORT_WORD_MAX + 1];
-    size_t  slen = 0, i, o, first = 0;
+    size_t  slen = 0, i = 0, o, first = 0;
     bool    found = false, cont;
     char    sep;
 
     /* the first reply code at a word's start, and its status */
-    for (i = 0; u[i]; i++) {
-	if (u[i] < '2' || u[i] > '5' || !isdigit(u[i + 1]) || !isdigit(u[i + 2])
+    for (const char *hit; (hit = strpbrk(diag + i, "2345")) != NULL; i++) {
+	i = (size_t) (hit - diag);
+	if (!isdigit(u[i + 1]) || !isdigit(u[i + 2])
 	    || (u[i + 3] != '-' && u[i + 3] != ' '))
 	    continue;
 	if (i > 0 && u[i - 1] != ' ' && u[i - 1] != '(' && u[i - 1] != '"' && u[i - 1] != '\'')
@@ -548,10 +548,24 @@ void    report_diag_tidy(char *diag)
 	&& (diag[i + 4 + strlen(status)] == ' ' || diag[i + 4 + strlen(status)] == 0))
 	slen = strlen(status);
     first = i + 4 + slen;
-    /* copy the rest, leaving out the later prefixes */
+    /*
+     * Copy the rest, leaving out the later prefixes.  A prefix starts with
+     * the code's first digit after a space: strchr() skips to the next
+     * such digit, and the bytes before it are moved as one run.  The bytes
+     * read are never those written (o <= i throughout).
+     */
     for (i = o = first; diag[i]; ) {
-	size_t  n;
+	const char *hit = strchr(diag + i, code[0]);
+	size_t  j = hit ? (size_t) (hit - diag) : i + strlen(diag + i), n;
 
+	if (j > i) {
+	    if (o != i)
+		memmove(diag + o, diag + i, j - i);
+	    o += j - i;
+	    i = j;
+	}
+	if (!diag[i])
+	    break;
 	if (diag[i - 1] == ' ' && (n = reply_prefix(diag + i, code, status, slen, &sep)) > 0
 	    && (slen > 0 || sep == '-' || cont)) {
 	    cont = cont || sep == '-';
