@@ -137,17 +137,32 @@ void    rbuf_puts(RBUF *b, const char *s)
     rbuf_append(b, s, strlen(s));
 }
 
-/* Characters of a local part (RFC 5322 atext, dots, UTF-8) and a domain. */
+/*
+ * Characters of a local part (RFC 5322 atext, dots, UTF-8) and a domain:
+ * tables (C locale letters), not isalnum() and strchr() per byte.
+ */
+#define ADDR_ALNUM(c)	(((c) >= '0' && (c) <= '9') || ((c) >= 'A' && (c) <= 'Z') \
+			 || ((c) >= 'a' && (c) <= 'z') || (c) >= 0x80)
+#define ADDR_ATEXT(c)	((c) == '!' || (c) == '#' || (c) == '$' || (c) == '%' || (c) == '&' \
+			 || (c) == '\'' || (c) == '*' || (c) == '+' || (c) == '-' || (c) == '/' \
+			 || (c) == '=' || (c) == '?' || (c) == '^' || (c) == '_' || (c) == '`' \
+			 || (c) == '{' || (c) == '|' || (c) == '}' || (c) == '~' || (c) == '.')
+#define ADDR_CLASS(c)	((ADDR_ALNUM(c) || ADDR_ATEXT(c) ? 1 : 0) \
+			 | (ADDR_ALNUM(c) || (c) == '-' || (c) == '.' || (c) == '_' ? 2 : 0))
+#define ADDR_CLASS4(c)	ADDR_CLASS(c), ADDR_CLASS((c) + 1), ADDR_CLASS((c) + 2), \
+			ADDR_CLASS((c) + 3)
+#define ADDR_CLASS16(c)	ADDR_CLASS4(c), ADDR_CLASS4((c) + 4), ADDR_CLASS4((c) + 8), \
+			ADDR_CLASS4((c) + 12)
+#define ADDR_CLASS64(c)	ADDR_CLASS16(c), ADDR_CLASS16((c) + 16), ADDR_CLASS16((c) + 32), \
+			ADDR_CLASS16((c) + 48)
 
-static bool local_char(unsigned char c)
-{
-    return (isalnum(c) || c >= 0x80 || (c && strchr("!#$%&'*+-/=?^_`{|}~.", c)));
-}
+/* bit 1: a local part's byte, bit 2: a domain's */
+static const unsigned char addr_class[256] = {
+    ADDR_CLASS64(0), ADDR_CLASS64(64), ADDR_CLASS64(128), ADDR_CLASS64(192),
+};
 
-static bool domain_char(unsigned char c)
-{
-    return (isalnum(c) || c >= 0x80 || c == '-' || c == '.' || c == '_');
-}
+#define local_char(c)	((addr_class[(unsigned char) (c)] & 1) != 0)
+#define domain_char(c)	((addr_class[(unsigned char) (c)] & 2) != 0)
 
 /* report_addr_find - the first address in text */
 
