@@ -190,14 +190,17 @@ void    report_orig_senders(REPORT_CTX *ctx)
 {
     static const char *const names[] = {"From", "Return-Path"};
     char   *dst[] = {ctx->orig_from, ctx->orig_sender};
+    const char *vals[2];
+    size_t  vlens[2];
 
     if (ctx->orig.len == 0)
 	return;
+    report_headers_get(ctx->orig.data, ctx->orig.len, names, 2, vals, vlens);
     for (int k = 0; k < 2; k++) {
-	const char *v, *a, *lt;
-	size_t  vlen, alen;
+	const char *v = vals[k], *a, *lt;
+	size_t  vlen = vlens[k], alen;
 
-	if ((v = report_header_get(ctx->orig.data, ctx->orig.len, names[k], &vlen)) == NULL)
+	if (v == NULL)
 	    continue;
 	if ((lt = memchr(v, '<', vlen)) != NULL) {
 	    vlen -= (size_t) (lt - v);

@@ -46,6 +46,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -368,6 +369,23 @@ void    report_decode_append(RBUF *dst, const char *s, size_t len)
     }
 }
 
+/*
+ * html_is - does s start with name (lower case), ASCII case ignored: as
+ * strncasecmp(s, name, strlen(name)) == 0 of the C locale, which reads s
+ * no further than its first difference or NUL (neither does this), without
+ * a call for the few bytes of a tag's name or an entity.
+ */
+static bool html_is(const char *s, const char *name)
+{
+    for (; *name; s++, name++) {
+	unsigned char c = (unsigned char) *s;
+
+	if ((c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c) != (unsigned char) *name)
+	    return (false);
+    }
+    return (true);
+}
+
 /* report_decode_html - crude: tags become line breaks or spaces, a few entities */
 
 void    report_decode_html(RBUF *dst, const char *s, size_t len)
@@ -391,29 +409,27 @@ void    report_decode_html(RBUF *dst, const char *s, size_t len)
 	    c = c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
 	    br = (j - i > 2 && (c == 'b' || c == 'p' || c == '/' || c == 'd' || c == 't'
 				|| c == 'l')
-		  && (strncasecmp(s + i + 1, "br", 2) == 0
-				|| strncasecmp(s + i + 1, "p", 1) == 0
-				|| strncasecmp(s + i + 1, "/p", 2) == 0
-				|| strncasecmp(s + i + 1, "div", 3) == 0
-				|| strncasecmp(s + i + 1, "/div", 4) == 0
-				|| strncasecmp(s + i + 1, "tr", 2) == 0
-				|| strncasecmp(s + i + 1, "li", 2) == 0));
+		  && (html_is(s + i + 1, "br") || html_is(s + i + 1, "p")
+		      || html_is(s + i + 1, "/p") || html_is(s + i + 1, "div")
+		      || html_is(s + i + 1, "/div") || html_is(s + i + 1, "tr")
+		      || html_is(s + i + 1, "li")));
 	    rbuf_append(&tmp, br ? "\n" : " ", 1);
 	    i = j + 1;
 	} else if (s[i] == '&') {
 	    static const struct {
 		const char *ent;
+		size_t  len;
 		const char *text;
 	    } ents[] = {
-		{"&lt;", "<"}, {"&gt;", ">"}, {"&amp;", "&"}, {"&nbsp;", " "},
-		{"&quot;", "\""}, {"&#39;", "'"},
+		{"&lt;", 4, "<"}, {"&gt;", 4, ">"}, {"&amp;", 5, "&"}, {"&nbsp;", 6, " "},
+		{"&quot;", 6, "\""}, {"&#39;", 5, "'"},
 	    };
 	    size_t  k;
 
 	    for (k = 0; k < sizeof(ents) / sizeof(ents[0]); k++) {
-		size_t  n = strlen(ents[k].ent);
+		size_t  n = ents[k].len;
 
-		if (len - i >= n && strncasecmp(s + i, ents[k].ent, n) == 0) {
+		if (len - i >= n && html_is(s + i, ents[k].ent)) {
 		    rbuf_puts(&tmp, ents[k].text);
 		    i += n;
 		    break;
@@ -424,6 +440,15 @@ void    report_decode_html(RBUF *dst, const char *s, size_t len)
 	} else {
 	    size_t  j = i;
 
+	    /* text up to the next tag or entity, eight bytes at a time */
+	    while (len - j >= 8) {
+		uint64_t w;
+
+		memcpy(&w, s + j, 8);
+		if (REPORT_W_HAS_BYTE(w, '<') || REPORT_W_HAS_BYTE(w, '&'))
+		    break;
+		j += 8;
+	    }
 	    while (j < len && s[j] != '<' && s[j] != '&')
 		j++;
 	    rbuf_append(&tmp, s + i, j - i);

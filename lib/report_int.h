@@ -111,6 +111,8 @@ extern const char *report_field_find(const char *text, size_t len, const char *n
 				             size_t *vlen);
 extern const char *report_header_get(const char *block, size_t len, const char *name,
 				             size_t *vlen);
+extern void report_headers_get(const char *block, size_t len, const char *const *names,
+			               int n, const char **vals, size_t *vlens);
 
 /* report.c */
 extern REPORT_RCPT *report_rcpt_add(REPORT_CTX *, const char *addr, size_t len);

@@ -27,6 +27,9 @@
  *				const char *name, size_t *vlen)
  *	const char *report_header_get(const char *block, size_t len,
  *				const char *name, size_t *vlen)
+ *	void	report_headers_get(const char *block, size_t len,
+ *				const char *const *names, int n,
+ *				const char **vals, size_t *vlens)
  *	const char *report_field_find(const char *text, size_t len,
  *				const char *name, size_t *vlen)
  * DESCRIPTION
@@ -72,6 +75,8 @@
  *	when its name is name (any case), trimmed, or NULL.
  *	report_header_get() finds the first header name in a header block
  *	and returns its value with its continuation lines (not unfolded).
+ *	report_headers_get() does that for n names in one pass (vals[k]
+ *	NULL when names[k] is not there).
  *	report_field_find() finds the first line "name: value" anywhere in
  *	text (empty lines do not stop it) and returns its value, one line.
  *--*/
@@ -449,31 +454,51 @@ const char *report_field_value(const char *line, size_t len, const char *name,
 const char *report_header_get(const char *block, size_t len, const char *name,
 			              size_t *vlen)
 {
-    const char *cp = block, *end = block + len;
+    const char *v;
 
-    while (cp < end) {
+    report_headers_get(block, len, &name, 1, &v, vlen);
+    return (v);
+}
+
+/*
+ * report_headers_get - the first of each of n header names, in one pass
+ * over the block: what n report_header_get() calls would say
+ */
+void    report_headers_get(const char *block, size_t len, const char *const *names,
+			           int n, const char **vals, size_t *vlens)
+{
+    const char *cp = block, *end = block + len;
+    int     left = n;
+
+    for (int k = 0; k < n; k++) {
+	vals[k] = NULL;
+	vlens[k] = 0;
+    }
+    while (cp < end && left > 0) {
 	const char *eol = memchr(cp, '\n', (size_t) (end - cp));
-	const char *val;
 
 	if (eol == NULL)
 	    eol = end;
 	if (eol == cp)
 	    break;				/* the end of the headers */
-	if ((val = report_field_value(cp, (size_t) (eol - cp), name, vlen)) != NULL) {
-	    const char *vend = eol;
+	for (int k = 0; k < n; k++) {
+	    const char *val, *vend = eol;
+	    size_t  vlen;
 
+	    if (vals[k] != NULL
+		|| (val = report_field_value(cp, (size_t) (eol - cp), names[k], &vlen)) == NULL)
+		continue;
 	    while (vend < end && vend + 1 < end && (vend[1] == ' ' || vend[1] == '\t')) {
 		const char *next = memchr(vend + 1, '\n', (size_t) (end - vend - 1));
 
 		vend = next ? next : end;
 	    }
-	    *vlen = (size_t) (vend - val);
-	    return (val);
+	    vals[k] = val;
+	    vlens[k] = (size_t) (vend - val);
+	    left--;
 	}
 	cp = eol + 1;
     }
-    *vlen = 0;
-    return (NULL);
 }
 
 /* report_field_find - the first "name: value" line anywhere in text */
