@@ -92,6 +92,15 @@
 #include "report_int.h"
 #include "report_pat.h"
 
+/*
+ * ascii_lower - tolower() of the C locale (liveaddr never calls
+ * setlocale()), without its call per byte
+ */
+static inline unsigned char ascii_lower(unsigned char c)
+{
+    return ((unsigned char) (c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c));
+}
+
 /* rbuf_init - an empty buffer that keeps at most max bytes */
 
 void    rbuf_init(RBUF *b, size_t max)
@@ -355,14 +364,6 @@ size_t  report_append_text(char *dst, size_t dstlen, const char *s, size_t len)
     return (report_append_at(dst, strlen(dst), dstlen, s, len));
 }
 
-/*
- * ascii_lower - tolower() of the C locale (liveaddr never calls
- * setlocale()), without its call per byte
- */
-static inline unsigned char ascii_lower(unsigned char c)
-{
-    return ((unsigned char) (c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c));
-}
 
 
 /* report_status_find - the first RFC 3463 status in text */
@@ -485,7 +486,9 @@ void    report_headers_get(const char *block, size_t len, const char *const *nam
 	    const char *val, *vend = eol;
 	    size_t  vlen;
 
+	    /* most lines differ in the first letter: no call for them */
 	    if (vals[k] != NULL
+		|| ascii_lower((unsigned char) *cp) != ascii_lower((unsigned char) names[k][0])
 		|| (val = report_field_value(cp, (size_t) (eol - cp), names[k], &vlen)) == NULL)
 		continue;
 	    while (vend < end && vend + 1 < end && (vend[1] == ' ' || vend[1] == '\t')) {
@@ -514,7 +517,8 @@ const char *report_field_find(const char *text, size_t len, const char *name,
 
 	if (eol == NULL)
 	    eol = end;
-	if ((val = report_field_value(cp, (size_t) (eol - cp), name, vlen)) != NULL)
+	if (ascii_lower((unsigned char) *cp) == ascii_lower((unsigned char) name[0])
+	    && (val = report_field_value(cp, (size_t) (eol - cp), name, vlen)) != NULL)
 	    return (val);
 	cp = eol + 1;
     }
