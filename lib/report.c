@@ -324,6 +324,15 @@ static void unquote(REPORT_CTX *ctx)
     if (cp == NULL)				/* no text: no NULL + 0 either */
 	return;
     end = cp + ctx->text.len;
+    /* no line starts with ">": nothing is quoted (the usual case) */
+    {
+	const char *gt = memchr(cp, '>', (size_t) (end - cp));
+
+	while (gt != NULL && gt > cp && gt[-1] != '\n')
+	    gt = memchr(gt + 1, '>', (size_t) (end - gt - 1));
+	if (gt == NULL)
+	    return;
+    }
     for (const char *p = cp; p < end; p++) {
 	const char *eol = memchr(p, '\n', (size_t) (end - p));
 
