@@ -114,6 +114,13 @@ typedef struct {
 
 static void entity(WALK *, HDRS *, PTYPE *, int, bool, int, int);
 
+/*
+ * IS - a type or subtype is this lower-case name, case ignored: the
+ * first letters are compared first, so most names differ without a call.
+ */
+#define LOWER_C(c)	((c) >= 'A' && (c) <= 'Z' ? (c) + ('a' - 'A') : (c))
+#define IS(s, lit)	(LOWER_C((s)[0]) == (lit)[0] && strcasecmp((s), (lit)) == 0)
+
 /* is_boundary - is this line a boundary of the open multiparts? */
 
 static bool is_boundary(WALK *w, const char *line, size_t len)
@@ -260,24 +267,24 @@ static void keep(WALK *w, HDRS *h, PTYPE *t, size_t start, size_t end)
     REPORT_CTX *ctx = w->ctx;
     const char *type = t->type, *sub = t->subtype;
 
-    if (strcasecmp(type, "message") == 0 || strcasecmp(type, "text") == 0) {
-	if (strcasecmp(sub, "delivery-status") == 0
-	    || strcasecmp(sub, "global-delivery-status") == 0) {
+    if (IS(type, "message") || IS(type, "text")) {
+	if (IS(sub, "delivery-status")
+	    || IS(sub, "global-delivery-status")) {
 	    part_content(w, h, t, start, end, &ctx->dsn, false);
 	    rbuf_append(&ctx->dsn, "\n", 1);
-	} else if (strcasecmp(sub, "feedback-report") == 0) {
+	} else if (IS(sub, "feedback-report")) {
 	    part_content(w, h, t, start, end, &ctx->arf, false);
-	} else if (strcasecmp(sub, "rfc822-headers") == 0
-		   || strcasecmp(sub, "rfc822-header") == 0
-		   || strcasecmp(sub, "global-headers") == 0
-		   || (strcasecmp(sub, "rfc822") == 0 && ctx->orig.len == 0)) {
+	} else if (IS(sub, "rfc822-headers")
+		   || IS(sub, "rfc822-header")
+		   || IS(sub, "global-headers")
+		   || (IS(sub, "rfc822") && ctx->orig.len == 0)) {
 	    if (ctx->orig.len == 0)
 		part_content(w, h, t, start, end, &ctx->orig, false);
-	} else if (strcasecmp(type, "text") == 0 && strcasecmp(sub, "html") == 0) {
+	} else if (IS(type, "text") && IS(sub, "html")) {
 	    /* kept only for want of plain text: none after a plain part */
 	    if (!w->plain)
 		part_content(w, h, t, start, end, &w->html, true);
-	} else if (strcasecmp(type, "text") == 0) {
+	} else if (IS(type, "text")) {
 	    /* an attached text file is not the notice, unless it is the only text */
 	    if (h->disp != NULL && w->plain) {
 		const char *d = field_value(w, h->disp);
@@ -291,7 +298,7 @@ static void keep(WALK *w, HDRS *h, PTYPE *t, size_t start, size_t end)
 	    w->plain = true;
 	    part_content(w, h, t, start, end, &ctx->text, false);
 	}
-    } else if (strcasecmp(type, "application") == 0 && strcasecmp(sub, "json") == 0) {
+    } else if (IS(type, "application") && IS(sub, "json")) {
 	part_content(w, h, t, start, end, &ctx->text, false);
     }
 }
@@ -364,10 +371,10 @@ static void part_type(WALK *w, HDRS *h, bool digest, int depth, PTYPE *t)
 	    t->subtype = "octet-stream";
 	}
     }
-    t->multipart = strcasecmp(ptype, "multipart") == 0;
-    if (strcasecmp(ptype, "message") == 0
-	&& (strcasecmp(psub, "rfc822") == 0 || strcasecmp(psub, "rfc2822") == 0
-	    || strcasecmp(psub, "global") == 0 || strcasecmp(psub, "news") == 0)
+    t->multipart = IS(ptype, "multipart");
+    if (IS(ptype, "message")
+	&& (IS(psub, "rfc822") || IS(psub, "rfc2822")
+	    || IS(psub, "global") || IS(psub, "news"))
 	&& depth < REPORT_NEST_MAX) {
 	/* encoded, it is a leaf (GMime reads the first such field) */
 	t->message = h->cte_first == NULL
@@ -382,7 +389,7 @@ static bool looks_like_report(WALK *w, HDRS *h, PTYPE *body)
     char    lower[REPORT_HDR_MAX];
     const char *from;
 
-    if (strcasecmp(body->type, "multipart") == 0 && strcasecmp(body->subtype, "report") == 0)
+    if (IS(body->type, "multipart") && IS(body->subtype, "report"))
 	return (true);
     if (h->from == NULL)
 	return (false);
@@ -510,7 +517,7 @@ static void multipart(WALK *w, PTYPE *t, int depth, int wdepth)
     w->nbound++;
     scan(w, &s, &e);
     if (immediate(w))
-	subparts(w, strcasecmp(t->ct.subtype, "digest") == 0, depth,
+	subparts(w, IS(t->ct.subtype, "digest"), depth,
 		 seen ? wdepth + 1 : -1);
     if (w->stop)
 	return;
