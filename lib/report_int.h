@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <strings.h>
 
 #include "report.h"
 
@@ -159,6 +160,10 @@ extern int report_hdr_block(const char *, size_t, size_t *pos, bool toplevel,
 extern size_t report_hdr_value(const REPORT_FIELD *, char *out, size_t outlen);
 extern int report_hdr_encoding(const char *value);
 extern bool report_hdr_is(const REPORT_FIELD *, const char *name);
+
+/* report_hdr_is() of a string literal: the length compared first, no strlen() */
+#define REPORT_HDR_IS(f, lit) \
+	((f)->namelen == sizeof(lit) - 1 && strncasecmp((f)->name, (lit), sizeof(lit) - 1) == 0)
 
 /* report_ctype.c: Content-Type and its parameters */
 extern void report_hdr_ctype(const char *value, REPORT_CTYPE *);

@@ -315,17 +315,17 @@ static void hdr_field(void *arg, const REPORT_FIELD *f)
 	h->first = f->raw;
     if (f->namelen > 8 && (f->name[0] | 0x20) == 'c' && (f->name[7] == '-')
 	&& strncasecmp(f->name, "Content-", 8) == 0) {
-	if (report_hdr_is(f, "Content-Type")) {
+	if (REPORT_HDR_IS(f, "Content-Type")) {
 	    h->f[0] = *f;
 	    h->ctype = h->f;
-	} else if (report_hdr_is(f, "Content-Transfer-Encoding")) {
+	} else if (REPORT_HDR_IS(f, "Content-Transfer-Encoding")) {
 	    if (h->cte_first == NULL) {
 		h->f[1] = *f;
 		h->cte_first = h->f + 1;
 	    }
 	    h->f[2] = *f;
 	    h->cte = h->f + 2;
-	} else if (report_hdr_is(f, "Content-Disposition")) {
+	} else if (REPORT_HDR_IS(f, "Content-Disposition")) {
 	    h->f[3] = *f;
 	    h->disp = h->f + 3;
 	}
@@ -335,7 +335,7 @@ static void hdr_field(void *arg, const REPORT_FIELD *f)
 	/* as before: the first 1000 of the message's own fields */
 	if (h->w->tops++ < 1000)
 	    report_top_field(h->w->ctx, f, h->w->val, sizeof(h->w->val));
-    } else if (h->from == NULL && report_hdr_is(f, "From")) {
+    } else if (h->from == NULL && REPORT_HDR_IS(f, "From")) {
 	h->f[4] = *f;
 	h->from = h->f + 4;
     }
