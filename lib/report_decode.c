@@ -258,8 +258,18 @@ static bool plain_charset(const char *cs)
 static bool plain_bytes(const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *) s;
+    size_t  i = 0;
 
-    for (size_t i = 0; i < n; i++)
+    /* eight at a time: no high bit, no byte from 0x0E to 0x0F nor 0x1B */
+    for (; n - i >= 8; i += 8) {
+	uint64_t w;
+
+	memcpy(&w, u + i, 8);
+	if ((w & REPORT_W_HIGHS) || REPORT_W_HAS_BYTE(w, 0x1B) || REPORT_W_HAS_BYTE(w, 0x0E)
+	    || REPORT_W_HAS_BYTE(w, 0x0F))
+	    return (false);
+    }
+    for (; i < n; i++)
 	if (u[i] >= 0x80 || u[i] == 0x1B || u[i] == 0x0E || u[i] == 0x0F)
 	    return (false);
     return (true);

@@ -252,6 +252,8 @@ static void part_content(WALK *w, HDRS *h, PTYPE *t, size_t start, size_t end,
     if (n > 0) {
 	if (html)
 	    report_decode_html(dst, text, n);
+	else if (freeme == NULL)		/* the input as it is: no CR, no NUL */
+	    rbuf_append(dst, text, n);
 	else
 	    report_decode_append(dst, text, n);
 	if (dst->len > 0 && dst->data[dst->len - 1] != '\n')
@@ -582,7 +584,7 @@ void    report_mime_collect(REPORT_CTX *ctx, const char *msg, size_t len)
     if ((r = report_hdr_block(msg, len, &w.pos, true, NULL, hdr_field, &h, &n))
 	== REPORT_HDR_ERROR) {
 	report_top_undo(ctx);
-	report_decode_append(&ctx->text, msg, len);
+	rbuf_append(&ctx->text, msg, len);	/* no CR, no NUL: as it is */
 	return;
     }
     part_type(&w, &h, false, 0, &t);
@@ -614,7 +616,7 @@ void    report_mime_collect(REPORT_CTX *ctx, const char *msg, size_t len)
 	const char *eoh = strstr(msg, "\n\n");
 
 	if (eoh != NULL)
-	    report_decode_append(&ctx->text, eoh + 2, len - (size_t) (eoh + 2 - msg));
+	    rbuf_append(&ctx->text, eoh + 2, len - (size_t) (eoh + 2 - msg));
     }
     rbuf_free(&w.html);
 }

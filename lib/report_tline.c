@@ -111,8 +111,9 @@ void    report_tline_free(TLINES *tl)
 
 bool    report_tline_blank(const char *s, size_t len)
 {
+    /* isspace() of the C locale: " \t\n\v\f\r" */
     for (size_t i = 0; i < len; i++)
-	if (!isspace((unsigned char) s[i]))
+	if (s[i] != ' ' && (s[i] < '\t' || s[i] > '\r'))
 	    return (false);
     return (true);
 }
