@@ -271,8 +271,10 @@ void    report_tline_classify(REPORT_CTX *ctx, TLINES *tl)
 
 	if (l->kind == TL_BLANK)
 	    continue;
-	l->code = failure_code(l->lower) || (report_status_find(l->lower, st, sizeof(st))
-					     && st[0] != '2');
+	/* both look for a 2, 4 or 5 first: most lines have none */
+	l->code = strpbrk(l->lower, "245") != NULL
+	    && (failure_code(l->lower) || (report_status_find(l->lower, st, sizeof(st))
+					   && st[0] != '2'));
 	if (l->pats & (1u << REPORT_PAT_L_GROUP))
 	    tl->group = true;
 	if (list ? report_trcpt_list(ctx, l) : report_trcpt_line(ctx, l))
