@@ -278,7 +278,8 @@ static void classify(REPORT_CTX *ctx)
 	    report_status_find(rcpt->diagnostic, rcpt->status, sizeof(rcpt->status));
 	if (!rcpt->reply_code)
 	    rcpt->reply_code = report_reply_find(rcpt->diagnostic);
-	if (!rcpt->command[0] && (cmd = report_command_find(rcpt->diagnostic)) != NULL)
+	if (!rcpt->command[0] && !ctx->cmd_none[i]
+	    && (cmd = report_command_find(rcpt->diagnostic)) != NULL)
 	    strcpy(rcpt->command, cmd);
 	if (report->kind != REPORT_DSN) {
 	    rcpt->hard = false;
@@ -383,6 +384,7 @@ static bool inner_report(REPORT_CTX *ctx)
     }
     report_free(ctx->report);
     *ctx->report = inner;
+    memset(ctx->cmd_none, 0, sizeof(ctx->cmd_none));	/* other recipients */
     return (true);
 }
 

@@ -87,6 +87,8 @@ typedef struct {
     RBUF    orig;			/* the original message's headers */
     RBUF    inner;			/* an attached message that is a report */
     int     nparts;
+    bool    cmd_none[REPORT_RCPTS_MAX];	/* recipient i's diagnostic is known
+					 * to name no SMTP command */
 } REPORT_CTX;
 
 /* report_util.c */

@@ -292,7 +292,7 @@ int     report_text_read(REPORT_CTX *ctx, int mode)
 	TLINE  *l = tl.v + i;
 	REPORT_RCPT *rcpt;
 	const char *cmd;
-	bool    code;
+	bool    code, searched;
 
 	if (l->kind != TL_RCPT)
 	    continue;
@@ -333,10 +333,19 @@ int     report_text_read(REPORT_CTX *ctx, int mode)
 	    strcpy(diag, both);
 	}
 	report_diag_tidy(diag);
-	if (!rcpt->command[0] && (cmd = report_command_find(diag)) != NULL)
-	    strcpy(rcpt->command, cmd);
-	if (!rcpt->diagnostic[0])
+	searched = false;
+	if (!rcpt->command[0]) {
+	    if ((cmd = report_command_find(diag)) != NULL)
+		strcpy(rcpt->command, cmd);
+	    else
+		searched = true;
+	}
+	if (!rcpt->diagnostic[0]) {
 	    strcpy(rcpt->diagnostic, diag);
+	    /* a diagnostic is never changed once set: classify() need not look again */
+	    if (searched && diag[0])
+		ctx->cmd_none[rcpt - ctx->report->rcpt] = true;
+	}
     }
     if (found == 0)
 	found = code_lines(ctx, &tl, fill_only, action);
