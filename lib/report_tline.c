@@ -48,6 +48,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,8 +112,18 @@ void    report_tline_free(TLINES *tl)
 
 bool    report_tline_blank(const char *s, size_t len)
 {
+    size_t  i = 0;
+
+    /* runs of spaces (indented text, converted HTML) eight at a time */
+    for (; len - i >= 8; i += 8) {
+	uint64_t w;
+
+	memcpy(&w, s + i, 8);
+	if (w != REPORT_W_ONES * ' ')
+	    break;
+    }
     /* isspace() of the C locale: " \t\n\v\f\r" */
-    for (size_t i = 0; i < len; i++)
+    for (; i < len; i++)
 	if (s[i] != ' ' && (s[i] < '\t' || s[i] > '\r'))
 	    return (false);
     return (true);
