@@ -230,8 +230,8 @@ static size_t uu_begin(const char *s, size_t len)
  * is: the ISO 8859 parts and Windows' code pages 1250-1257 but 1255
  * (single bytes, ASCII below 0x80), and
  * ISO-2022-JP, which starts in ASCII and leaves it only at an ESC.
- * Text in one of these is converted only from its first chunk that is not
- * plain: the chunks before it would come out of the converter unchanged
+ * Text in one of these is converted only from its first byte that is not
+ * plain: the bytes before it would come out of the converter unchanged
  * and leave it in its initial state.
  */
 
@@ -253,26 +253,26 @@ static bool plain_charset(const char *cs)
     return (*d == 0);
 }
 
-/* plain_bytes - no byte at or above 0x80, no ESC, SO or SI */
+/* plain_prefix - how many bytes lead with none at or above 0x80, no ESC, SO or SI */
 
-static bool plain_bytes(const char *s, size_t n)
+static size_t plain_prefix(const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *) s;
     size_t  i = 0;
 
-    /* eight at a time: no high bit, no byte from 0x0E to 0x0F nor 0x1B */
+    /* eight at a time: no high bit, no byte 0x0E, 0x0F nor 0x1B */
     for (; n - i >= 8; i += 8) {
 	uint64_t w;
 
 	memcpy(&w, u + i, 8);
 	if ((w & REPORT_W_HIGHS) || REPORT_W_HAS_BYTE(w, 0x1B) || REPORT_W_HAS_BYTE(w, 0x0E)
 	    || REPORT_W_HAS_BYTE(w, 0x0F))
-	    return (false);
+	    break;
     }
     for (; i < n; i++)
 	if (u[i] >= 0x80 || u[i] == 0x1B || u[i] == 0x0E || u[i] == 0x0F)
-	    return (false);
-    return (true);
+	    break;
+    return (i);
 }
 
 /* report_decode - a part's content, decoded, in UTF-8 */
@@ -289,7 +289,7 @@ const char *report_decode(const char *s, size_t len, int enc, const char *charse
     GMimeEncoding state;
     OUT     o = {0};
     char    buf[CHUNK + CARRY_MAX + 8];
-    size_t  carry = 0, i = 0;
+    size_t  carry = 0, i = 0, k;
     bool    lazy = false;		/* no converter until text needs one */
 
     *freeme = NULL;
@@ -325,7 +325,11 @@ const char *report_decode(const char *s, size_t len, int enc, const char *charse
 	}
 	d += carry;
 	carry = 0;
-	if (lazy && !plain_bytes(buf, d)) {
+	if (lazy && (k = plain_prefix(buf, d)) < d) {
+	    /* the plain bytes before the first other one pass as they are */
+	    out_put(&o, buf, k);
+	    d -= k;
+	    memmove(buf, buf + k, d);
 	    cd = conv_get(charset, &slot);
 	    lazy = false;
 	}
