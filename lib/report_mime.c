@@ -184,12 +184,17 @@ static void scan(WALK *w, size_t *start, size_t *end)
 	 * Only a line that starts with "-" can be a boundary: skip to the
 	 * next "-" at a line start, not from line to line.
 	 */
-	if ((dash = memchr(w->buf + p, '-', w->len - p)) == NULL)
-	    break;
-	p = (size_t) (dash - w->buf);
-	if (p > *start && w->buf[p - 1] != '\n') {
-	    p++;
-	    continue;
+	if (w->buf[p] != '-') {
+	    if ((dash = memchr(w->buf + p, '-', w->len - p)) == NULL)
+		break;
+	    p = (size_t) (dash - w->buf);
+	    if (p > *start && w->buf[p - 1] != '\n') {
+		/* inside a line: go on from the next line's start */
+		if ((nl = memchr(dash, '\n', w->len - p)) == NULL)
+		    break;
+		p = (size_t) (nl - w->buf) + 1;
+		continue;
+	    }
 	}
 	nl = memchr(w->buf + p, '\n', w->len - p);
 	le = nl ? (size_t) (nl - w->buf) : w->len;
