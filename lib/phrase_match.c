@@ -38,11 +38,12 @@
  *
  *	phrase_match_scan() reads len bytes of text (NUL bytes are bytes
  *	like others) and fills in hits, for each table t: bit t of mask
- *	when one of its phrases occurs, first[t] the least index of those
- *	that occur, and left[t] and left_index[t] the leftmost start of an
- *	occurrence and the least index of the phrases that start there:
- *	the answers of "the first phrase of the table found" and "the
- *	phrase found first in the text" strstr() loops.  The time is linear
+ *	when one of its phrases occurs, and then first[t] the least index
+ *	of those that occur, and left[t] and left_index[t] the leftmost
+ *	start of an occurrence and the least index of the phrases that
+ *	start there: the answers of "the first phrase of the table found"
+ *	and "the phrase found first in the text" strstr() loops.  The
+ *	entries of a table whose bit is clear are not set.  The time is linear
  *	in len (times the few phrases that end at one place); it allocates
  *	nothing, and one matcher may be used by many threads at once.
  *
@@ -297,16 +298,14 @@ bool    phrase_match_caseless(PHRASE_MATCH *pm)
     return (true);
 }
 
-/* hits_clear - nothing found yet */
-
+/*
+ * hits_clear - nothing found yet: the mask only; a table's entries are
+ * filled when its bit is first set (most scans find few tables)
+ */
 static void hits_clear(const PHRASE_MATCH *pm, PHRASE_HITS *hits)
 {
+    (void) pm;
     hits->mask = 0;
-    for (int t = 0; t < pm->ntables; t++) {
-	hits->first[t] = -1;
-	hits->left_index[t] = -1;
-	hits->left[t] = 0;
-    }
 }
 
 /* hits_note - the phrases that end at byte i, in the state at row s */
@@ -320,11 +319,16 @@ static void hits_note(const PHRASE_MATCH *pm, uint32_t s, size_t i, PHRASE_HITS 
 	size_t  start = i + 1 - o->len;
 	int     t = o->table;
 
-	hits->mask |= 1u << t;
-	if (hits->first[t] < 0 || o->index < hits->first[t])
+	if ((hits->mask & (1u << t)) == 0) {	/* the table's first phrase */
+	    hits->mask |= 1u << t;
 	    hits->first[t] = o->index;
-	if (hits->left_index[t] < 0 || start < hits->left[t]
-	    || (start == hits->left[t] && o->index < hits->left_index[t])) {
+	    hits->left[t] = start;
+	    hits->left_index[t] = o->index;
+	    continue;
+	}
+	if (o->index < hits->first[t])
+	    hits->first[t] = o->index;
+	if (start < hits->left[t] || (start == hits->left[t] && o->index < hits->left_index[t])) {
 	    hits->left[t] = start;
 	    hits->left_index[t] = o->index;
 	}

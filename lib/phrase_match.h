@@ -21,15 +21,16 @@ typedef struct PHRASE_MATCH PHRASE_MATCH;
 
 /*
  * What one scan found, per table: whether a phrase of it occurs (mask bit
- * t), the least index of those that occur (first), and the leftmost start
- * of an occurrence with the least index among those starting there (left,
- * left_index), as a strstr() loop over the table would say.
+ * t), and then the least index of those that occur (first), and the
+ * leftmost start of an occurrence with the least index among those
+ * starting there (left, left_index), as a strstr() loop over the table
+ * would say.  Without its mask bit, a table's entries are not set.
  */
 typedef struct {
     unsigned mask;
-    int     first[PHRASE_TABLES_MAX];	/* -1: none */
+    int     first[PHRASE_TABLES_MAX];
     size_t  left[PHRASE_TABLES_MAX];
-    int     left_index[PHRASE_TABLES_MAX];	/* -1: none */
+    int     left_index[PHRASE_TABLES_MAX];
 } PHRASE_HITS;
 
 extern PHRASE_MATCH *phrase_match_build(const char *const *const *tables, int ntables);

@@ -391,7 +391,7 @@ int     report_pat_command_find(const char *text, size_t len)
     pthread_once(&pat_once, pat_init);
     if (command_matcher != NULL) {
 	phrase_match_scan(command_matcher, text, len, &hits);
-	return (hits.first[0]);
+	return (hits.mask ? hits.first[0] : -1);
     }
     if (len >= sizeof(lower))
 	len = sizeof(lower) - 1;

@@ -180,8 +180,13 @@ static void line_lower(TLINE *l, char *dst)
 static void line_pats(TLINE *l, const PHRASE_HITS *hits)
 {
     l->pats = hits->mask;
-    l->rcpt_at = hits->left[REPORT_PAT_L_RCPT];
-    l->rcpt_k = hits->left_index[REPORT_PAT_L_RCPT];
+    if (hits->mask & (1u << REPORT_PAT_L_RCPT)) {
+	l->rcpt_at = hits->left[REPORT_PAT_L_RCPT];
+	l->rcpt_k = hits->left_index[REPORT_PAT_L_RCPT];
+    } else {
+	l->rcpt_at = 0;
+	l->rcpt_k = -1;
+    }
 }
 
 /* next_text - the first line after i that is not blank, or tl->n */
