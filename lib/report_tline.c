@@ -136,6 +136,10 @@ static bool is_orig_start(const TLINE *l)
     const char *line = l->s, *lower = l->lower;
     size_t  len = l->len, i = 0;
 
+    /* most lines hold no phrase of the three tables: nothing to look at */
+    if ((l->pats & ((1u << REPORT_PAT_L_ORIG_LINE) | (1u << REPORT_PAT_L_ORIG_MARKED)
+		    | (1u << REPORT_PAT_L_ORIG_HEADER))) == 0)
+	return (false);
     while (i < len && isspace((unsigned char) line[i]))
 	i++;
     if (l->pats & (1u << REPORT_PAT_L_ORIG_LINE))
