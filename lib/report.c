@@ -454,6 +454,25 @@ REPORT_STATUS report_parse(const char *msg, size_t len, REPORT *report)
     return (parse_depth(msg, len, report, 0));
 }
 
+/*
+ * ctx_init - an empty context, field by field: no memset() of the whole,
+ * whose strings take kilobytes of which only the first byte is read
+ * before they are written (the pieces are set by rbuf_init()).  A new
+ * field of REPORT_CTX is set here too.
+ */
+static void ctx_init(REPORT_CTX *ctx, REPORT *report, int depth)
+{
+    ctx->report = report;
+    ctx->nomem = false;
+    ctx->depth = depth;
+    ctx->subject[0] = ctx->from_raw[0] = ctx->to[0] = ctx->content_type[0] = 0;
+    ctx->report_type[0] = ctx->auto_submitted[0] = ctx->precedence[0] = ctx->failed[0] = 0;
+    ctx->in_reply_to[0] = ctx->orig_from[0] = ctx->orig_sender[0] = 0;
+    ctx->auto_header = ctx->list_header = ctx->ses_json = false;
+    ctx->nparts = 0;
+    memset(ctx->cmd_none, 0, sizeof(ctx->cmd_none));
+}
+
 /* parse_depth - report_parse(), for a message inside a message or not */
 
 static REPORT_STATUS parse_depth(const char *msg, size_t len, REPORT *report, int depth)
@@ -465,9 +484,7 @@ static REPORT_STATUS parse_depth(const char *msg, size_t len, REPORT *report, in
     bool    nomem;
 
     memset(report, 0, sizeof(*report));
-    memset(&ctx, 0, sizeof(ctx));
-    ctx.report = report;
-    ctx.depth = depth;
+    ctx_init(&ctx, report, depth);
     if (msg == NULL)
 	len = 0;
     if (len > REPORT_INPUT_MAX)
