@@ -246,8 +246,9 @@ size_t  report_hdr_value(const REPORT_FIELD *f, char *out, size_t outlen)
 	    uint64_t w;
 
 	    memcpy(&w, s, 8);
-	    if ((w & REPORT_W_HIGHS) || REPORT_W_HAS_BYTE(w, '\n')
-		|| REPORT_W_HAS_BYTE(w, '\r') || REPORT_W_HAS_BYTE(w, '='))
+	    /* line ends and other controls (copied as they are) go the byte way */
+	    if ((w & REPORT_W_HIGHS) || REPORT_W_HAS_LESS(w, '\r' + 1)
+		|| REPORT_W_HAS_BYTE(w, '='))
 		break;
 	    memcpy(out + n, &w, 8);
 	    n += 8;
