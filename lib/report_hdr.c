@@ -108,14 +108,24 @@ static int name_scan(const char *line, size_t llen, bool complete, size_t *colon
 
     if (llen > 0 && line[0] == ':')
 	return (0);
-    /* the usual name bytes first: no colon, blank or control among them */
+    /*
+     * The usual name bytes first: no colon, blank or control among them,
+     * eight at a time.  In the word where one is, the lowest flag of the
+     * three tests is exact (a false flag only ever comes above a true
+     * one): its bit says where the run ends.
+     */
     while (llen - i >= 8) {
-	uint64_t w;
+	uint64_t w, m;
 
 	memcpy(&w, u + i, 8);
-	if (REPORT_W_HAS_LESS(w, ' ' + 1) || REPORT_W_HAS_BYTE(w, ':')
-	    || REPORT_W_HAS_BYTE(w, 127))
+	m = (((w - REPORT_W_ONES * (' ' + 1)) & ~w)
+	     | (((w ^ (REPORT_W_ONES * ':')) - REPORT_W_ONES) & ~(w ^ (REPORT_W_ONES * ':')))
+	     | (((w ^ (REPORT_W_ONES * 127)) - REPORT_W_ONES) & ~(w ^ (REPORT_W_ONES * 127))))
+	    & REPORT_W_HIGHS;
+	if (m != 0) {
+	    i += (size_t) __builtin_ctzll(m) / 8;
 	    break;
+	}
 	i += 8;
     }
     while (i < llen && u[i] > ' ' && u[i] != ':' && u[i] != 127)
