@@ -253,14 +253,27 @@ size_t  report_hdr_value(const REPORT_FIELD *f, char *out, size_t outlen)
     for (; s < e && n + 1 < outlen; s++) {
 	/* whole words of the usual bytes first (none of those below) */
 	while (e - s >= 8 && n + 9 <= outlen) {
-	    uint64_t w;
+	    uint64_t w, x, m;
 
+	    /*
+	     * Line ends and other controls (copied as they are), 8-bit bytes
+	     * and "=" go the byte way.  The lowest flag of the tests is exact
+	     * (a false one only ever comes above a true one): the bytes
+	     * before it are copied here (all eight are stored, the room is
+	     * there), the byte way starts at it.
+	     */
 	    memcpy(&w, s, 8);
-	    /* line ends and other controls (copied as they are) go the byte way */
-	    if ((w & REPORT_W_HIGHS) || REPORT_W_HAS_LESS(w, '\r' + 1)
-		|| REPORT_W_HAS_BYTE(w, '='))
-		break;
+	    x = w ^ (REPORT_W_ONES * '=');
+	    m = (w | ((w - REPORT_W_ONES * ('\r' + 1)) & ~w) | ((x - REPORT_W_ONES) & ~x))
+		& REPORT_W_HIGHS;
 	    memcpy(out + n, &w, 8);
+	    if (m != 0) {
+		size_t  k = (size_t) __builtin_ctzll(m) / 8;
+
+		n += k;
+		s += k;
+		break;
+	    }
 	    n += 8;
 	    s += 8;
 	}
