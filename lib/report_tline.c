@@ -174,9 +174,12 @@ static void line_lower(TLINE *l, char *dst)
 {
     size_t  room = (l->len < REPORT_LINE_MAX ? l->len : REPORT_LINE_MAX) + 1;
 
-    report_lower_utf8(dst, room, l->s, l->len);
+    /*
+     * strlen(dst) is the length: a NUL could come only from "\xD0\0",
+     * and the text has no NUL (pieces never do: report_decode(3))
+     */
+    l->llen = report_lower_utf8(dst, room, l->s, l->len);
     l->lower = dst;
-    l->llen = strlen(dst);		/* a NUL may come from "\xD0\0" */
 }
 
 /* line_pats - what the phrase tables found in a line */
