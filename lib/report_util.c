@@ -162,7 +162,8 @@ void    rbuf_puts(RBUF *b, const char *s)
 			 || (c) == '=' || (c) == '?' || (c) == '^' || (c) == '_' || (c) == '`' \
 			 || (c) == '{' || (c) == '|' || (c) == '}' || (c) == '~' || (c) == '.')
 #define ADDR_CLASS(c)	((ADDR_ALNUM(c) || ADDR_ATEXT(c) ? 1 : 0) \
-			 | (ADDR_ALNUM(c) || (c) == '-' || (c) == '.' || (c) == '_' ? 2 : 0))
+			 | (ADDR_ALNUM(c) || (c) == '-' || (c) == '.' || (c) == '_' ? 2 : 0) \
+			 | ((ADDR_ALNUM(c) && (c) < 0x80) || (c) == '-' || (c) == '_' ? 4 : 0))
 #define ADDR_CLASS4(c)	ADDR_CLASS(c), ADDR_CLASS((c) + 1), ADDR_CLASS((c) + 2), \
 			ADDR_CLASS((c) + 3)
 #define ADDR_CLASS16(c)	ADDR_CLASS4(c), ADDR_CLASS4((c) + 4), ADDR_CLASS4((c) + 8), \
@@ -170,13 +171,12 @@ void    rbuf_puts(RBUF *b, const char *s)
 #define ADDR_CLASS64(c)	ADDR_CLASS16(c), ADDR_CLASS16((c) + 16), ADDR_CLASS16((c) + 32), \
 			ADDR_CLASS16((c) + 48)
 
-/* bit 1: a local part's byte, bit 2: a domain's */
+/* bit 1: a local part's byte, bit 2: a domain's, 4: a domain's in ASCII but "." */
 static const unsigned char addr_class[256] = {
     ADDR_CLASS64(0), ADDR_CLASS64(64), ADDR_CLASS64(128), ADDR_CLASS64(192),
 };
 
 #define local_char(c)	((addr_class[(unsigned char) (c)] & 1) != 0)
-#define domain_char(c)	((addr_class[(unsigned char) (c)] & 2) != 0)
 
 /* report_addr_find - the first address in text */
 
@@ -218,12 +218,14 @@ const char *report_addr_scan(const char *s, size_t len, size_t *alen, bool need_
 	}
 	/* a label that starts in ASCII ends there: "example.jp" in "example.jpさま" */
 	ascii = at + 1 < len && u[at + 1] < 0x80;
-	for (r = at + 1; r < len && domain_char(u[r]); r++) {
+	for (r = at + 1; r < len; r++) {
+	    if (addr_class[u[r]] & 4)		/* the usual: letters, digits, - _ */
+		continue;
 	    if (u[r] == '.') {
 		dots++;
 		ascii = r + 1 < len && u[r + 1] < 0x80;
-	    } else if (u[r] >= 0x80 && ascii)
-		break;
+	    } else if (u[r] < 0x80 || ascii)
+		break;				/* no domain byte; 8-bit after ASCII */
 	}
 	while (r > at + 1 && (u[r - 1] == '.' || u[r - 1] == '-'))
 	    if (u[--r] == '.')
