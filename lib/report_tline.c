@@ -114,6 +114,9 @@ bool    report_tline_blank(const char *s, size_t len)
 {
     size_t  i = 0;
 
+    /* most lines answer at their first byte */
+    if (len > 0 && (unsigned char) s[0] > ' ')
+	return (false);
     /* runs of spaces (indented text, converted HTML) eight at a time */
     for (; len - i >= 8; i += 8) {
 	uint64_t w;
