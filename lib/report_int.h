@@ -91,7 +91,7 @@ typedef struct {
 					 * to name no SMTP command */
 } REPORT_CTX;
 
-/* report_util.c */
+/* report_util.c, report_lower.c, report_diag.c, report_field.c */
 extern void rbuf_init(RBUF *, size_t max);
 extern void rbuf_free(RBUF *);
 extern void rbuf_append(RBUF *, const char *, size_t);
