@@ -22,7 +22,8 @@
  *	message's own fields), multipart boundaries are found by looking at
  *	the lines that begin with "--" against a stack of the open
  *	boundaries, and only the parts that are kept are decoded
- *	(report_decode.c, GMime's and iconv's decoders).  It reads MIME
+ *	(report_keep.c says which; report_decode.c, GMime's and iconv's
+ *	decoders).  It reads MIME
  *	the way GMime's parser does (which lines end a part, which part
  *	without headers is skipped, what a bad Content-Type means), so that
  *	the pieces are those the GMime tree gave.  Differences: an attached
@@ -46,7 +47,6 @@
 
 #include "config.h"
 
-#include <ctype.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -56,8 +56,7 @@
 #include <gmime/gmime.h>
 
 #include "report_int.h"
-
-#define REPORT_NEST_MAX	16		/* MIME nesting parsed */
+#include "report_mime.h"
 
 static pthread_once_t mime_once = PTHREAD_ONCE_INIT;
 
@@ -66,60 +65,7 @@ static void mime_init(void)
     g_mime_init();
 }
 
-#define FOUND_NONE	0
-#define FOUND_EOS	1		/* the input ended */
-#define FOUND_LINE	2		/* a boundary line at pos */
-
-/* The walk's state: where it is, the open boundaries, what it keeps. */
-typedef struct {
-    REPORT_CTX *ctx;
-    const char *buf;
-    size_t  len;
-    size_t  pos;			/* a line start */
-    const char *bound[REPORT_NEST_MAX];	/* open boundaries, innermost last */
-    size_t  blen[REPORT_NEST_MAX];
-    int     nbound;
-    int     found;			/* FOUND_*: what ended the last scan */
-    int     level;			/* FOUND_LINE: whose boundary */
-    bool    end;			/* FOUND_LINE: "--boundary--" */
-    bool    stop;			/* REPORT_PARTS_MAX: nothing more kept */
-    int     tops;			/* the message's own fields seen */
-    RBUF    html;			/* text/html parts, for want of plain */
-    bool    plain;			/* a text/plain part was seen */
-    char    val[REPORT_VALUE_MAX];	/* a header value, decoded */
-} WALK;
-
-/* What a header block said about its part. */
-typedef struct {
-    WALK   *w;
-    bool    top;			/* the message's own header block */
-    RBUF   *raw;			/* the fields as written go here */
-    const REPORT_FIELD *ctype;		/* the last Content-Type */
-    const REPORT_FIELD *cte_first;	/* the first Content-Transfer-Encoding */
-    const REPORT_FIELD *cte;		/* the last one */
-    const REPORT_FIELD *disp;		/* the last Content-Disposition */
-    const REPORT_FIELD *from;		/* the first From */
-    REPORT_FIELD f[5];			/* room for the above */
-    const char *first;			/* where the first field starts */
-} HDRS;
-
-/* The type of a part, as the parser and as the reader see it. */
-typedef struct {
-    bool    multipart;			/* parsed as a multipart */
-    bool    message;			/* parsed as an attached message */
-    const char *type;			/* its Content-Type, for the reader */
-    const char *subtype;
-    REPORT_CTYPE ct;
-} PTYPE;
-
 static void entity(WALK *, HDRS *, PTYPE *, int, bool, int, int);
-
-/*
- * IS - a type or subtype is this lower-case name, case ignored: the
- * first letters are compared first, so most names differ without a call.
- */
-#define LOWER_C(c)	((c) >= 'A' && (c) <= 'Z' ? (c) + ('a' - 'A') : (c))
-#define IS(s, lit)	(LOWER_C((s)[0]) == (lit)[0] && strcasecmp((s), (lit)) == 0)
 
 /* is_boundary - is this line a boundary of the open multiparts? */
 
@@ -224,92 +170,6 @@ static bool skip_line(WALK *w)
     return (true);
 }
 
-/*
- * field_value - a field's value, decoded, in w->val: one buffer for the
- * whole walk (not one per nesting level), valid until the next call.
- */
-
-static const char *field_value(WALK *w, const REPORT_FIELD *f)
-{
-    report_hdr_value(f, w->val, sizeof(w->val));
-    return (w->val);
-}
-
-/* part_content - a leaf part's content, decoded, in UTF-8 when text */
-
-static void part_content(WALK *w, HDRS *h, PTYPE *t, size_t start, size_t end,
-			         RBUF *dst, bool html)
-{
-    char   *freeme;
-    int     enc = h->cte ? report_hdr_encoding(field_value(w, h->cte)) : REPORT_ENC_NONE;
-    const char *text;
-    size_t  n;
-
-    if (end <= start)
-	return;
-    text = report_decode(w->buf + start, end - start, enc,
-			 t->ct.valid && t->ct.has_charset ? t->ct.charset : NULL,
-			 4 * REPORT_PIECE_MAX, &freeme, &n);
-    if (text == NULL) {
-	w->ctx->nomem = true;
-	return;
-    }
-    if (n > 0) {
-	if (html)
-	    report_decode_html(dst, text, n);
-	else if (freeme == NULL)		/* the input as it is: no CR, no NUL */
-	    rbuf_append(dst, text, n);
-	else
-	    report_decode_append(dst, text, n);
-	if (dst->len > 0 && dst->data[dst->len - 1] != '\n')
-	    rbuf_append(dst, "\n", 1);
-    }
-    free(freeme);
-}
-
-/* keep - what a leaf part gives the readers */
-
-static void keep(WALK *w, HDRS *h, PTYPE *t, size_t start, size_t end)
-{
-    REPORT_CTX *ctx = w->ctx;
-    const char *type = t->type, *sub = t->subtype;
-
-    if (IS(type, "message") || IS(type, "text")) {
-	if (IS(sub, "delivery-status")
-	    || IS(sub, "global-delivery-status")) {
-	    part_content(w, h, t, start, end, &ctx->dsn, false);
-	    rbuf_append(&ctx->dsn, "\n", 1);
-	} else if (IS(sub, "feedback-report")) {
-	    part_content(w, h, t, start, end, &ctx->arf, false);
-	} else if (IS(sub, "rfc822-headers")
-		   || IS(sub, "rfc822-header")
-		   || IS(sub, "global-headers")
-		   || (IS(sub, "rfc822") && ctx->orig.len == 0)) {
-	    if (ctx->orig.len == 0)
-		part_content(w, h, t, start, end, &ctx->orig, false);
-	} else if (IS(type, "text") && IS(sub, "html")) {
-	    /* kept only for want of plain text: none after a plain part */
-	    if (!w->plain)
-		part_content(w, h, t, start, end, &w->html, true);
-	} else if (IS(type, "text")) {
-	    /* an attached text file is not the notice, unless it is the only text */
-	    if (h->disp != NULL && w->plain) {
-		const char *d = field_value(w, h->disp);
-		size_t  n = strcspn(d, ";");
-
-		while (n > 0 && isspace((unsigned char) d[n - 1]))
-		    n--;
-		if (n == 10 && strncasecmp(d, "attachment", 10) == 0)
-		    return;
-	    }
-	    w->plain = true;
-	    part_content(w, h, t, start, end, &ctx->text, false);
-	}
-    } else if (IS(type, "application") && IS(sub, "json")) {
-	part_content(w, h, t, start, end, &ctx->text, false);
-    }
-}
-
 /* hdr_field - report_hdr_block() hands over one field */
 
 static void hdr_field(void *arg, const REPORT_FIELD *f)
@@ -369,7 +229,7 @@ static void part_type(WALK *w, HDRS *h, bool digest, int depth, PTYPE *t)
 	t->ct.type[0] = t->ct.subtype[0] = t->ct.boundary[0] = t->ct.charset[0] = 0;
 	t->ct.report_type[0] = 0;
     } else {
-	report_hdr_ctype(field_value(w, h->ctype), &t->ct);
+	report_hdr_ctype(report_mime_value(w, h->ctype), &t->ct);
 	if (t->ct.valid) {
 	    ptype = t->type = t->ct.type;
 	    psub = t->subtype = t->ct.subtype;
@@ -385,7 +245,7 @@ static void part_type(WALK *w, HDRS *h, bool digest, int depth, PTYPE *t)
 	&& depth < REPORT_NEST_MAX) {
 	/* encoded, it is a leaf (GMime reads the first such field) */
 	t->message = h->cte_first == NULL
-	    || report_hdr_encoding(field_value(w, h->cte_first)) == REPORT_ENC_NONE;
+	    || report_hdr_encoding(report_mime_value(w, h->cte_first)) == REPORT_ENC_NONE;
     }
 }
 
@@ -400,7 +260,7 @@ static bool looks_like_report(WALK *w, HDRS *h, PTYPE *body)
 	return (true);
     if (h->from == NULL)
 	return (false);
-    from = field_value(w, h->from);
+    from = report_mime_value(w, h->from);
     report_lower(lower, sizeof(lower), from, strlen(from));
     return (strstr(lower, "mailer-daemon") != NULL || strstr(lower, "postmaster") != NULL);
 }
@@ -565,7 +425,7 @@ static void entity(WALK *w, HDRS *h, PTYPE *given, int hstate, bool digest, int 
     if (hstate == REPORT_HDR_CONTENT)
 	scan(w, &s, &e);
     if (seen)
-	keep(w, h, t, s, e);
+	report_mime_keep(w, h, t, s, e);
 }
 
 /* report_mime_collect - fill ctx from one message */
