@@ -454,13 +454,22 @@ void    report_decode_html(RBUF *dst, const char *s, size_t len)
 	} else {
 	    size_t  j = i;
 
-	    /* text up to the next tag or entity, eight bytes at a time */
+	    /*
+	     * Text up to the next tag or entity, eight bytes at a time; in
+	     * the word that holds one, the lowest flag is exact (a false one
+	     * only ever comes above a true one) and says where.
+	     */
 	    while (len - j >= 8) {
-		uint64_t w;
+		uint64_t w, lt, amp, m;
 
 		memcpy(&w, s + j, 8);
-		if (REPORT_W_HAS_BYTE(w, '<') || REPORT_W_HAS_BYTE(w, '&'))
+		lt = w ^ (REPORT_W_ONES * '<');
+		amp = w ^ (REPORT_W_ONES * '&');
+		m = (((lt - REPORT_W_ONES) & ~lt) | ((amp - REPORT_W_ONES) & ~amp)) & REPORT_W_HIGHS;
+		if (m != 0) {
+		    j += (size_t) __builtin_ctzll(m) / 8;
 		    break;
+		}
 		j += 8;
 	    }
 	    while (j < len && s[j] != '<' && s[j] != '&')
