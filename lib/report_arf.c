@@ -92,7 +92,7 @@ static bool complaint_like(REPORT_CTX *ctx)
     if (ctx->orig.len == 0)
 	return (false);
     report_lower_utf8(lower, sizeof(lower), ctx->subject, strlen(ctx->subject));
-    if (!(report_pat_head(lower) & (1u << REPORT_PAT_H_COMPLAINT)))
+    if (report_pat_match(lower, report_pat_complaint_subject) < 0)
 	return (false);
     ctx->report->kind = REPORT_COMPLAINT;
     strcpy(ctx->report->format, "complaint");

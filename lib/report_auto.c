@@ -45,7 +45,7 @@
 
 /* head_line_match - a phrase of table in the first lines of text */
 
-static bool head_line_match(const char *text, size_t len, int table)
+static bool head_line_match(const char *text, size_t len, const char *const *table)
 {
     const char *cp = text, *end = text + (len < BOUNCE_HEAD_BYTES ? len : BOUNCE_HEAD_BYTES);
     char    lower[REPORT_LINE_MAX + 1];
@@ -64,7 +64,7 @@ static bool head_line_match(const char *text, size_t len, int table)
 	for (char *p = lower; *p; p++)
 	    if (*p == '\n')
 		*p = ' ';
-	if (report_pat_head(lower) & (1u << table))
+	if (report_pat_match(lower, table) >= 0)
 	    return (true);
 	cp = eol + 1;
     }
@@ -106,19 +106,17 @@ bool    report_bounce_like(REPORT_CTX *ctx)
     size_t  vlen;
     const char *rp;
     bool    machine;
-    unsigned subj;
 
     if (ctx->failed[0] || report_list_notice(ctx))
 	return (true);
     report_lower_utf8(lower, sizeof(lower), ctx->from_raw, strlen(ctx->from_raw));
-    if ((report_pat_head(lower) & (1u << REPORT_PAT_H_BOUNCE_FROM)) || !ctx->from_raw[0])
+    if (report_pat_match(lower, report_pat_bounce_from) >= 0 || !ctx->from_raw[0])
 	machine = true;
     else
 	machine = false;
     report_lower_utf8(lower, sizeof(lower), ctx->subject, strlen(ctx->subject));
-    subj = report_pat_head(lower);
-    if ((subj & (1u << REPORT_PAT_H_BOUNCE_SUBJECT))
-	&& (machine || !(subj & (1u << REPORT_PAT_H_AUTO_SUBJECT))))
+    if (report_pat_match(lower, report_pat_bounce_subject) >= 0
+	&& (machine || report_pat_match(lower, report_pat_auto_subject) < 0))
 	return (true);
     if (machine && ctx->from_raw[0])
 	return (true);
@@ -130,7 +128,7 @@ bool    report_bounce_like(REPORT_CTX *ctx)
 	machine = true;
     if (!machine || ctx->text.len == 0)
 	return (false);
-    return (head_line_match(ctx->text.data, ctx->text.len, REPORT_PAT_H_BOUNCE_TEXT));
+    return (head_line_match(ctx->text.data, ctx->text.len, report_pat_bounce_text));
 }
 
 /* report_auto_detect - an auto-reply? */
@@ -164,7 +162,7 @@ bool    report_auto_detect(REPORT_CTX *ctx)
 	is_auto = true;
     else {
 	report_lower_utf8(lower, sizeof(lower), ctx->subject, strlen(ctx->subject));
-	if (report_pat_head(lower) & (1u << REPORT_PAT_H_AUTO_SUBJECT))
+	if (report_pat_match(lower, report_pat_auto_subject) >= 0)
 	    is_auto = true;
     }
     if (!is_auto)

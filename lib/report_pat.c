@@ -8,8 +8,6 @@
  *
  *	int	report_pat_match(const char *lower, const char *const *table)
  *
- *	unsigned report_pat_head(const char *lower)
- *
  *	void	report_pat_line(const char *lower, size_t len, PHRASE_HITS *hits)
  *
  *	void	report_pat_line2(const char *lower1, size_t len1,
@@ -24,11 +22,6 @@
  *	index of the first phrase found anywhere in lower (text already
  *	lower-cased with report_lower_utf8()), or -1.  Lines given to it are
  *	at most REPORT_LINE_MAX bytes, so a match costs a bounded time.
- *
- *	report_pat_head() compares a message's subject, author or first
- *	lines (lower-cased, NUL-terminated) with the tables they are read
- *	with, in one pass: bit REPORT_PAT_H_x of its result is set when
- *	report_pat_match() would find a phrase of that table.
  *
  *	report_pat_line() compares a line (len bytes, lower-cased, no NUL
  *	byte) with all the tables a bounce's text is read with at once, in
@@ -276,16 +269,9 @@ static const char *const *const line_tables[REPORT_PAT_L_COUNT] = {
     report_pat_delay, report_pat_permanent,
 };
 
-/* The message tables, in REPORT_PAT_H_* order. */
-static const char *const *const head_tables[REPORT_PAT_H_COUNT] = {
-    report_pat_bounce_subject, report_pat_bounce_from, report_pat_bounce_text,
-    report_pat_auto_subject, report_pat_complaint_subject,
-};
-
 #define COMMANDS_MAX	64
 
 static pthread_once_t pat_once = PTHREAD_ONCE_INIT;
-static PHRASE_MATCH *head_matcher;
 static PHRASE_MATCH *line_matcher;
 static PHRASE_MATCH *command_matcher;
 static const char *command_phrases[COMMANDS_MAX + 1];
@@ -297,7 +283,6 @@ static void pat_init(void)
     const char *const *tables[1];
     int     k;
 
-    head_matcher = phrase_match_build(head_tables, REPORT_PAT_H_COUNT);
     line_matcher = phrase_match_build(line_tables, REPORT_PAT_L_COUNT);
     for (k = 0; k < COMMANDS_MAX && report_pat_command[k].phrase; k++)
 	command_phrases[k] = report_pat_command[k].phrase;
@@ -336,24 +321,6 @@ static void slow_scan(const char *lower, const char *const *const *tables, int n
 	    }
 	}
     }
-}
-
-/* report_pat_head - which message tables have a phrase in lower */
-
-unsigned report_pat_head(const char *lower)
-{
-    PHRASE_HITS hits;
-    unsigned mask = 0;
-
-    pthread_once(&pat_once, pat_init);
-    if (head_matcher != NULL) {
-	phrase_match_scan(head_matcher, lower, strlen(lower), &hits);
-	return (hits.mask);
-    }
-    for (int t = 0; t < REPORT_PAT_H_COUNT; t++)
-	if (report_pat_match(lower, head_tables[t]) >= 0)
-	    mask |= 1u << t;
-    return (mask);
 }
 
 /* report_pat_line - the line tables' phrases in one line */

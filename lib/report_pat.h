@@ -53,19 +53,6 @@ extern int report_pat_match(const char *lower, const char *const *table);
 #define REPORT_PAT_L_PERMANENT	7	/* report_pat_permanent */
 #define REPORT_PAT_L_COUNT	8
 
-/*
- * The tables a message's subject, author or first lines are compared
- * with: report_pat_head() returns bit REPORT_PAT_H_* for each table that
- * has a phrase in lower (NUL-terminated), as report_pat_match() >= 0.
- */
-#define REPORT_PAT_H_BOUNCE_SUBJECT	0	/* report_pat_bounce_subject */
-#define REPORT_PAT_H_BOUNCE_FROM	1	/* report_pat_bounce_from */
-#define REPORT_PAT_H_BOUNCE_TEXT	2	/* report_pat_bounce_text */
-#define REPORT_PAT_H_AUTO_SUBJECT	3	/* report_pat_auto_subject */
-#define REPORT_PAT_H_COMPLAINT		4	/* report_pat_complaint_subject */
-#define REPORT_PAT_H_COUNT		5
-
-extern unsigned report_pat_head(const char *lower);
 extern void report_pat_line(const char *lower, size_t len, PHRASE_HITS *hits);
 extern void report_pat_line2(const char *lower1, size_t len1, PHRASE_HITS *hits1,
 			             const char *lower2, size_t len2, PHRASE_HITS *hits2);
