@@ -19,6 +19,8 @@
  *					const char *text2, size_t len2,
  *					PHRASE_HITS *hits2)
  *
+ *	bool	phrase_match_caseless(PHRASE_MATCH *pm)
+ *
  *	void	phrase_match_free(PHRASE_MATCH *pm)
  * DESCRIPTION
  *	The bounce readers compare each line with tables of phrases.  One
@@ -36,17 +38,23 @@
  *
  *	phrase_match_scan() reads len bytes of text (NUL bytes are bytes
  *	like others) and fills in hits, for each table t: bit t of mask
- *	when one of its phrases occurs, first[t] the least index of those
- *	that occur, and left[t] and left_index[t] the leftmost start of an
- *	occurrence and the least index of the phrases that start there:
- *	the answers of "the first phrase of the table found" and "the
- *	phrase found first in the text" strstr() loops.  The time is linear
+ *	when one of its phrases occurs, and then first[t] the least index
+ *	of those that occur, and left[t] and left_index[t] the leftmost
+ *	start of an occurrence and the least index of the phrases that
+ *	start there: the answers of "the first phrase of the table found"
+ *	and "the phrase found first in the text" strstr() loops.  The
+ *	entries of a table whose bit is clear are not set.  The time is linear
  *	in len (times the few phrases that end at one place); it allocates
  *	nothing, and one matcher may be used by many threads at once.
  *
  *	phrase_match_scan2() is two phrase_match_scan() calls in one loop,
  *	which runs faster than two: a caller with two texts to read (the
  *	next lines of a bounce) gives both.
+ *
+ *	phrase_match_caseless() makes a matcher read ASCII capitals as
+ *	their lower-case letters, as if the text were lower-cased with
+ *	report_lower() first (without that copy): the phrases must hold
+ *	no ASCII capital; false, and the matcher unchanged, when one does.
  *
  *	phrase_match_free() frees a matcher; NULL is allowed.
  * MEMORY
@@ -55,6 +63,7 @@
 
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -276,16 +285,27 @@ out:
     return (pm);
 }
 
-/* hits_clear - nothing found yet */
+/* phrase_match_caseless - read ASCII capitals as lower-case letters */
 
+bool    phrase_match_caseless(PHRASE_MATCH *pm)
+{
+    /* a capital in no phrase has class 0: give it its small letter's */
+    for (int c = 'A'; c <= 'Z'; c++)
+	if (pm->cls[c] != 0)
+	    return (false);
+    for (int c = 'A'; c <= 'Z'; c++)
+	pm->cls[c] = pm->cls[c + ('a' - 'A')];
+    return (true);
+}
+
+/*
+ * hits_clear - nothing found yet: the mask only; a table's entries are
+ * filled when its bit is first set (most scans find few tables)
+ */
 static void hits_clear(const PHRASE_MATCH *pm, PHRASE_HITS *hits)
 {
+    (void) pm;
     hits->mask = 0;
-    for (int t = 0; t < pm->ntables; t++) {
-	hits->first[t] = -1;
-	hits->left_index[t] = -1;
-	hits->left[t] = 0;
-    }
 }
 
 /* hits_note - the phrases that end at byte i, in the state at row s */
@@ -299,11 +319,16 @@ static void hits_note(const PHRASE_MATCH *pm, uint32_t s, size_t i, PHRASE_HITS 
 	size_t  start = i + 1 - o->len;
 	int     t = o->table;
 
-	hits->mask |= 1u << t;
-	if (hits->first[t] < 0 || o->index < hits->first[t])
+	if ((hits->mask & (1u << t)) == 0) {	/* the table's first phrase */
+	    hits->mask |= 1u << t;
 	    hits->first[t] = o->index;
-	if (hits->left_index[t] < 0 || start < hits->left[t]
-	    || (start == hits->left[t] && o->index < hits->left_index[t])) {
+	    hits->left[t] = start;
+	    hits->left_index[t] = o->index;
+	    continue;
+	}
+	if (o->index < hits->first[t])
+	    hits->first[t] = o->index;
+	if (start < hits->left[t] || (start == hits->left[t] && o->index < hits->left_index[t])) {
 	    hits->left[t] = start;
 	    hits->left_index[t] = o->index;
 	}

@@ -12,6 +12,7 @@
  *	See phrase_match.c.
  *--*/
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define PHRASE_TABLES_MAX	16	/* tables one matcher answers for */
@@ -20,15 +21,16 @@ typedef struct PHRASE_MATCH PHRASE_MATCH;
 
 /*
  * What one scan found, per table: whether a phrase of it occurs (mask bit
- * t), the least index of those that occur (first), and the leftmost start
- * of an occurrence with the least index among those starting there (left,
- * left_index), as a strstr() loop over the table would say.
+ * t), and then the least index of those that occur (first), and the
+ * leftmost start of an occurrence with the least index among those
+ * starting there (left, left_index), as a strstr() loop over the table
+ * would say.  Without its mask bit, a table's entries are not set.
  */
 typedef struct {
     unsigned mask;
-    int     first[PHRASE_TABLES_MAX];	/* -1: none */
+    int     first[PHRASE_TABLES_MAX];
     size_t  left[PHRASE_TABLES_MAX];
-    int     left_index[PHRASE_TABLES_MAX];	/* -1: none */
+    int     left_index[PHRASE_TABLES_MAX];
 } PHRASE_HITS;
 
 extern PHRASE_MATCH *phrase_match_build(const char *const *const *tables, int ntables);
@@ -37,6 +39,7 @@ extern void phrase_match_scan(const PHRASE_MATCH *, const char *text, size_t len
 extern void phrase_match_scan2(const PHRASE_MATCH *, const char *text1, size_t len1,
 			               PHRASE_HITS *hits1, const char *text2, size_t len2,
 			               PHRASE_HITS *hits2);
+extern bool phrase_match_caseless(PHRASE_MATCH *);
 extern void phrase_match_free(PHRASE_MATCH *);
 
 #endif

@@ -65,14 +65,61 @@ static const unsigned char norm_tab[256] = {
 
 /* reason_norm - lower-case, fold white space and quotes; returns the length */
 
+/*
+ * Eight bytes at a time (a uint64_t loaded with memcpy()): norm_word()
+ * says whether a word can be normalised as a whole, as the byte loop
+ * would do it after a byte that is not white space: plain ASCII, no
+ * control or NUL, no two spaces side by side and no space last (each
+ * space is then a single one, kept).  word_lower() puts its capitals in
+ * lower case; no byte is above 0x7F, so no sum carries into the next.
+ */
+#define W_ONES		0x0101010101010101ULL
+#define W_HIGHS		0x8080808080808080ULL
+#define W_HAS_LESS(w, n) ((((w) - W_ONES * (n)) & ~(w) & W_HIGHS) != 0)
+
+static inline bool norm_word(uint64_t w)
+{
+    uint64_t t = w ^ (W_ONES * ' ');
+    uint64_t sp = ~(((t & ~W_HIGHS) + ~W_HIGHS) | t | ~W_HIGHS);	/* spaces */
+
+    return ((w & W_HIGHS) == 0 && !W_HAS_LESS(w, ' ') && (sp & (sp >> 8)) == 0
+	    && (sp >> 63) == 0);
+}
+
+static inline uint64_t word_lower(uint64_t w)
+{
+    uint64_t ge_a = w + W_ONES * (0x80 - 'A');	/* high bit: byte >= 'A' */
+    uint64_t gt_z = w + W_ONES * (0x7F - 'Z');	/* high bit: byte > 'Z' */
+
+    return (w | (((ge_a & ~gt_z) & W_HIGHS) >> 2));
+}
+
 size_t  reason_norm(const char *in, char *out, size_t outlen)
 {
     const unsigned char *cp = (const unsigned char *) in;
+    const unsigned char *end = cp + strlen(in);
     size_t  n = 0;
     bool    space = true;		/* drop leading white space */
 
     while (*cp && n + 3 < outlen) {
 	unsigned char c = *cp;
+
+	/* whole words of the usual text, where the byte loop would copy each */
+	while (end - cp >= 8 && n + 10 < outlen && (!space || *cp != ' ')) {
+	    uint64_t w;
+
+	    memcpy(&w, cp, 8);
+	    if (!norm_word(w))
+		break;
+	    w = word_lower(w);
+	    memcpy(out + n, &w, 8);
+	    n += 8;
+	    cp += 8;
+	    space = false;
+	}
+	if (!*cp || n + 3 >= outlen)
+	    break;
+	c = *cp;
 
 	if (norm_tab[c] != 0) {			/* the usual byte */
 	    out[n++] = (char) norm_tab[c];

@@ -190,14 +190,17 @@ void    report_orig_senders(REPORT_CTX *ctx)
 {
     static const char *const names[] = {"From", "Return-Path"};
     char   *dst[] = {ctx->orig_from, ctx->orig_sender};
+    const char *vals[2];
+    size_t  vlens[2];
 
     if (ctx->orig.len == 0)
 	return;
+    report_headers_get(ctx->orig.data, ctx->orig.len, names, 2, vals, vlens);
     for (int k = 0; k < 2; k++) {
-	const char *v, *a, *lt;
-	size_t  vlen, alen;
+	const char *v = vals[k], *a, *lt;
+	size_t  vlen = vlens[k], alen;
 
-	if ((v = report_header_get(ctx->orig.data, ctx->orig.len, names[k], &vlen)) == NULL)
+	if (v == NULL)
 	    continue;
 	if ((lt = memchr(v, '<', vlen)) != NULL) {
 	    vlen -= (size_t) (lt - v);
@@ -268,13 +271,15 @@ static void classify(REPORT_CTX *ctx)
     for (int i = 0; i < report->nrcpt; i++) {
 	REPORT_RCPT *rcpt = report->rcpt + i;
 	REASON_INPUT in;
-	const char *cmd;
+	const char *cmd, *reason;
+	size_t  n;
 
 	if (!rcpt->status[0])
 	    report_status_find(rcpt->diagnostic, rcpt->status, sizeof(rcpt->status));
 	if (!rcpt->reply_code)
 	    rcpt->reply_code = report_reply_find(rcpt->diagnostic);
-	if (!rcpt->command[0] && (cmd = report_command_find(rcpt->diagnostic)) != NULL)
+	if (!rcpt->command[0] && !ctx->cmd_none[i]
+	    && (cmd = report_command_find(rcpt->diagnostic)) != NULL)
 	    strcpy(rcpt->command, cmd);
 	if (report->kind != REPORT_DSN) {
 	    rcpt->hard = false;
@@ -297,7 +302,11 @@ static void classify(REPORT_CTX *ctx)
 	in.command = rcpt->command[0] ? rcpt->command : NULL;
 	in.recipient = rcpt->address;
 	in.remote_mta = rcpt->remote_mta;
-	snprintf(rcpt->reason, sizeof(rcpt->reason), "%s", reason_classify(&in));
+	reason = reason_classify(&in);
+	if ((n = strlen(reason)) >= sizeof(rcpt->reason))
+	    n = sizeof(rcpt->reason) - 1;
+	memcpy(rcpt->reason, reason, n);
+	rcpt->reason[n] = 0;
 	rcpt->hard = rcpt->action != REPORT_ACTION_DELAYED
 	    && rcpt->action != REPORT_ACTION_EXPANDED
 	    && reason_is_hard(rcpt->reason, rcpt->status, rcpt->reply_code);
@@ -318,6 +327,15 @@ static void unquote(REPORT_CTX *ctx)
     if (cp == NULL)				/* no text: no NULL + 0 either */
 	return;
     end = cp + ctx->text.len;
+    /* no line starts with ">": nothing is quoted (the usual case) */
+    {
+	const char *gt = memchr(cp, '>', (size_t) (end - cp));
+
+	while (gt != NULL && gt > cp && gt[-1] != '\n')
+	    gt = memchr(gt + 1, '>', (size_t) (end - gt - 1));
+	if (gt == NULL)
+	    return;
+    }
     for (const char *p = cp; p < end; p++) {
 	const char *eol = memchr(p, '\n', (size_t) (end - p));
 
@@ -368,6 +386,7 @@ static bool inner_report(REPORT_CTX *ctx)
     }
     report_free(ctx->report);
     *ctx->report = inner;
+    memset(ctx->cmd_none, 0, sizeof(ctx->cmd_none));	/* other recipients */
     return (true);
 }
 
@@ -437,6 +456,25 @@ REPORT_STATUS report_parse(const char *msg, size_t len, REPORT *report)
     return (parse_depth(msg, len, report, 0));
 }
 
+/*
+ * ctx_init - an empty context, field by field: no memset() of the whole,
+ * whose strings take kilobytes of which only the first byte is read
+ * before they are written (the pieces are set by rbuf_init()).  A new
+ * field of REPORT_CTX is set here too.
+ */
+static void ctx_init(REPORT_CTX *ctx, REPORT *report, int depth)
+{
+    ctx->report = report;
+    ctx->nomem = false;
+    ctx->depth = depth;
+    ctx->subject[0] = ctx->from_raw[0] = ctx->to[0] = ctx->content_type[0] = 0;
+    ctx->report_type[0] = ctx->auto_submitted[0] = ctx->precedence[0] = ctx->failed[0] = 0;
+    ctx->in_reply_to[0] = ctx->orig_from[0] = ctx->orig_sender[0] = 0;
+    ctx->auto_header = ctx->list_header = ctx->ses_json = false;
+    ctx->nparts = 0;
+    memset(ctx->cmd_none, 0, sizeof(ctx->cmd_none));
+}
+
 /* parse_depth - report_parse(), for a message inside a message or not */
 
 static REPORT_STATUS parse_depth(const char *msg, size_t len, REPORT *report, int depth)
@@ -448,9 +486,7 @@ static REPORT_STATUS parse_depth(const char *msg, size_t len, REPORT *report, in
     bool    nomem;
 
     memset(report, 0, sizeof(*report));
-    memset(&ctx, 0, sizeof(ctx));
-    ctx.report = report;
-    ctx.depth = depth;
+    ctx_init(&ctx, report, depth);
     if (msg == NULL)
 	len = 0;
     if (len > REPORT_INPUT_MAX)

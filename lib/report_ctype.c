@@ -338,7 +338,9 @@ void    report_hdr_ctype(const char *value, REPORT_CTYPE *ct)
     const char *p = cfws(value), *t, *s;
     size_t  tlen, slen;
 
-    memset(ct, 0, sizeof(*ct));
+    /* no memset() of the whole (a kilobyte): each string is written whole */
+    ct->valid = ct->has_boundary = ct->boundary_ok = ct->has_charset = false;
+    ct->type[0] = ct->subtype[0] = ct->boundary[0] = ct->charset[0] = ct->report_type[0] = 0;
     for (t = p; *p && is_ttoken(*p); p++)
 	 /* void */ ;
     tlen = (size_t) (p - t);

@@ -46,6 +46,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -229,8 +230,8 @@ static size_t uu_begin(const char *s, size_t len)
  * is: the ISO 8859 parts and Windows' code pages 1250-1257 but 1255
  * (single bytes, ASCII below 0x80), and
  * ISO-2022-JP, which starts in ASCII and leaves it only at an ESC.
- * Text in one of these is converted only from its first chunk that is not
- * plain: the chunks before it would come out of the converter unchanged
+ * Text in one of these is converted only from its first byte that is not
+ * plain: the bytes before it would come out of the converter unchanged
  * and leave it in its initial state.
  */
 
@@ -252,16 +253,26 @@ static bool plain_charset(const char *cs)
     return (*d == 0);
 }
 
-/* plain_bytes - no byte at or above 0x80, no ESC, SO or SI */
+/* plain_prefix - how many bytes lead with none at or above 0x80, no ESC, SO or SI */
 
-static bool plain_bytes(const char *s, size_t n)
+static size_t plain_prefix(const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *) s;
+    size_t  i = 0;
 
-    for (size_t i = 0; i < n; i++)
+    /* eight at a time: no high bit, no byte 0x0E, 0x0F nor 0x1B */
+    for (; n - i >= 8; i += 8) {
+	uint64_t w;
+
+	memcpy(&w, u + i, 8);
+	if ((w & REPORT_W_HIGHS) || REPORT_W_HAS_BYTE(w, 0x1B) || REPORT_W_HAS_BYTE(w, 0x0E)
+	    || REPORT_W_HAS_BYTE(w, 0x0F))
+	    break;
+    }
+    for (; i < n; i++)
 	if (u[i] >= 0x80 || u[i] == 0x1B || u[i] == 0x0E || u[i] == 0x0F)
-	    return (false);
-    return (true);
+	    break;
+    return (i);
 }
 
 /* report_decode - a part's content, decoded, in UTF-8 */
@@ -278,7 +289,7 @@ const char *report_decode(const char *s, size_t len, int enc, const char *charse
     GMimeEncoding state;
     OUT     o = {0};
     char    buf[CHUNK + CARRY_MAX + 8];
-    size_t  carry = 0, i = 0;
+    size_t  carry = 0, i = 0, k;
     bool    lazy = false;		/* no converter until text needs one */
 
     *freeme = NULL;
@@ -314,7 +325,11 @@ const char *report_decode(const char *s, size_t len, int enc, const char *charse
 	}
 	d += carry;
 	carry = 0;
-	if (lazy && !plain_bytes(buf, d)) {
+	if (lazy && (k = plain_prefix(buf, d)) < d) {
+	    /* the plain bytes before the first other one pass as they are */
+	    out_put(&o, buf, k);
+	    d -= k;
+	    memmove(buf, buf + k, d);
 	    cd = conv_get(charset, &slot);
 	    lazy = false;
 	}
@@ -368,6 +383,23 @@ void    report_decode_append(RBUF *dst, const char *s, size_t len)
     }
 }
 
+/*
+ * html_is - does s start with name (lower case), ASCII case ignored: as
+ * strncasecmp(s, name, strlen(name)) == 0 of the C locale, which reads s
+ * no further than its first difference or NUL (neither does this), without
+ * a call for the few bytes of a tag's name or an entity.
+ */
+static bool html_is(const char *s, const char *name)
+{
+    for (; *name; s++, name++) {
+	unsigned char c = (unsigned char) *s;
+
+	if ((c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c) != (unsigned char) *name)
+	    return (false);
+    }
+    return (true);
+}
+
 /* report_decode_html - crude: tags become line breaks or spaces, a few entities */
 
 void    report_decode_html(RBUF *dst, const char *s, size_t len)
@@ -391,29 +423,27 @@ void    report_decode_html(RBUF *dst, const char *s, size_t len)
 	    c = c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
 	    br = (j - i > 2 && (c == 'b' || c == 'p' || c == '/' || c == 'd' || c == 't'
 				|| c == 'l')
-		  && (strncasecmp(s + i + 1, "br", 2) == 0
-				|| strncasecmp(s + i + 1, "p", 1) == 0
-				|| strncasecmp(s + i + 1, "/p", 2) == 0
-				|| strncasecmp(s + i + 1, "div", 3) == 0
-				|| strncasecmp(s + i + 1, "/div", 4) == 0
-				|| strncasecmp(s + i + 1, "tr", 2) == 0
-				|| strncasecmp(s + i + 1, "li", 2) == 0));
+		  && (html_is(s + i + 1, "br") || html_is(s + i + 1, "p")
+		      || html_is(s + i + 1, "/p") || html_is(s + i + 1, "div")
+		      || html_is(s + i + 1, "/div") || html_is(s + i + 1, "tr")
+		      || html_is(s + i + 1, "li")));
 	    rbuf_append(&tmp, br ? "\n" : " ", 1);
 	    i = j + 1;
 	} else if (s[i] == '&') {
 	    static const struct {
 		const char *ent;
+		size_t  len;
 		const char *text;
 	    } ents[] = {
-		{"&lt;", "<"}, {"&gt;", ">"}, {"&amp;", "&"}, {"&nbsp;", " "},
-		{"&quot;", "\""}, {"&#39;", "'"},
+		{"&lt;", 4, "<"}, {"&gt;", 4, ">"}, {"&amp;", 5, "&"}, {"&nbsp;", 6, " "},
+		{"&quot;", 6, "\""}, {"&#39;", 5, "'"},
 	    };
 	    size_t  k;
 
 	    for (k = 0; k < sizeof(ents) / sizeof(ents[0]); k++) {
-		size_t  n = strlen(ents[k].ent);
+		size_t  n = ents[k].len;
 
-		if (len - i >= n && strncasecmp(s + i, ents[k].ent, n) == 0) {
+		if (len - i >= n && html_is(s + i, ents[k].ent)) {
 		    rbuf_puts(&tmp, ents[k].text);
 		    i += n;
 		    break;
@@ -424,6 +454,24 @@ void    report_decode_html(RBUF *dst, const char *s, size_t len)
 	} else {
 	    size_t  j = i;
 
+	    /*
+	     * Text up to the next tag or entity, eight bytes at a time; in
+	     * the word that holds one, the lowest flag is exact (a false one
+	     * only ever comes above a true one) and says where.
+	     */
+	    while (len - j >= 8) {
+		uint64_t w, lt, amp, m;
+
+		memcpy(&w, s + j, 8);
+		lt = w ^ (REPORT_W_ONES * '<');
+		amp = w ^ (REPORT_W_ONES * '&');
+		m = (((lt - REPORT_W_ONES) & ~lt) | ((amp - REPORT_W_ONES) & ~amp)) & REPORT_W_HIGHS;
+		if (m != 0) {
+		    j += (size_t) __builtin_ctzll(m) / 8;
+		    break;
+		}
+		j += 8;
+	    }
 	    while (j < len && s[j] != '<' && s[j] != '&')
 		j++;
 	    rbuf_append(&tmp, s + i, j - i);

@@ -183,39 +183,58 @@ static int dsn_field(REPORT_CTX *ctx, DSN_GROUP *g, char *reporting, size_t repl
     size_t  vlen;
     int     found = 0;
 
-    if ((v = report_field_value(line, len, "Final-Recipient", &vlen)) != NULL) {
-	if (g->final[0])
-	    found = group_flush(ctx, g, reporting);
-	g->final_routed = field_address(g->final, sizeof(g->final), v, vlen);
-	g->any = true;
-    } else if ((v = report_field_value(line, len, "Original-Recipient", &vlen)) != NULL) {
-	if (g->original[0] && g->final[0])
-	    found = group_flush(ctx, g, reporting);
-	(void) field_address(g->original, sizeof(g->original), v, vlen);
-	g->any = true;
-    } else if ((v = report_field_value(line, len, "Action", &vlen)) != NULL) {
-	report_fold(g->action, sizeof(g->action), v, vlen);
-    } else if ((v = report_field_value(line, len, "Status", &vlen)) != NULL) {
-	char    tmp[REPORT_TEXT_MAX + 1];
+    /* names differ in their first letter (but Remote-MTA, Reporting-MTA) */
+    switch (line[0] >= 'A' && line[0] <= 'Z' ? line[0] + ('a' - 'A') : line[0]) {
+    case 'f':
+	if ((v = report_field_value(line, len, "Final-Recipient", &vlen)) != NULL) {
+	    if (g->final[0])
+		found = group_flush(ctx, g, reporting);
+	    g->final_routed = field_address(g->final, sizeof(g->final), v, vlen);
+	    g->any = true;
+	}
+	break;
+    case 'o':
+	if ((v = report_field_value(line, len, "Original-Recipient", &vlen)) != NULL) {
+	    if (g->original[0] && g->final[0])
+		found = group_flush(ctx, g, reporting);
+	    (void) field_address(g->original, sizeof(g->original), v, vlen);
+	    g->any = true;
+	}
+	break;
+    case 'a':
+	if ((v = report_field_value(line, len, "Action", &vlen)) != NULL)
+	    report_fold(g->action, sizeof(g->action), v, vlen);
+	break;
+    case 's':
+	if ((v = report_field_value(line, len, "Status", &vlen)) != NULL) {
+	    char    tmp[REPORT_TEXT_MAX + 1];
 
-	report_fold(tmp, sizeof(tmp), v, vlen);
-	if (!report_status_find(tmp, g->status, sizeof(g->status)))
-	    g->status[0] = 0;
-	status_comment(g->comment, sizeof(g->comment), tmp);
-    } else if ((v = report_field_value(line, len, "Diagnostic-Code", &vlen)) != NULL) {
-	char    tmp[DSN_FIELD_MAX];
+	    report_fold(tmp, sizeof(tmp), v, vlen);
+	    if (!report_status_find(tmp, g->status, sizeof(g->status)))
+		g->status[0] = 0;
+	    status_comment(g->comment, sizeof(g->comment), tmp);
+	}
+	break;
+    case 'd':
+	if ((v = report_field_value(line, len, "Diagnostic-Code", &vlen)) != NULL) {
+	    char    tmp[DSN_FIELD_MAX];
 
-	if (smtp_type(v, vlen))
+	    if (smtp_type(v, vlen))
+		v = after_type(v, &vlen);
+	    report_fold(tmp, sizeof(tmp), v, vlen);
+	    report_diag_tidy(tmp);
+	    report_fold(g->diag, sizeof(g->diag), tmp, strlen(tmp));
+	}
+	break;
+    case 'r':
+	if ((v = report_field_value(line, len, "Remote-MTA", &vlen)) != NULL) {
 	    v = after_type(v, &vlen);
-	report_fold(tmp, sizeof(tmp), v, vlen);
-	report_diag_tidy(tmp);
-	report_fold(g->diag, sizeof(g->diag), tmp, strlen(tmp));
-    } else if ((v = report_field_value(line, len, "Remote-MTA", &vlen)) != NULL) {
-	v = after_type(v, &vlen);
-	report_fold(g->remote, sizeof(g->remote), v, vlen);
-    } else if ((v = report_field_value(line, len, "Reporting-MTA", &vlen)) != NULL) {
-	v = after_type(v, &vlen);
-	report_fold(reporting, replen, v, vlen);
+	    report_fold(g->remote, sizeof(g->remote), v, vlen);
+	} else if ((v = report_field_value(line, len, "Reporting-MTA", &vlen)) != NULL) {
+	    v = after_type(v, &vlen);
+	    report_fold(reporting, replen, v, vlen);
+	}
+	break;
     }
     return (found);
 }
@@ -241,7 +260,7 @@ int     report_dsn_read(REPORT_CTX *ctx, const char *text, size_t len)
 	    eol = end;
 	llen = (size_t) (eol - cp);
 	blank = true;
-	for (size_t i = 0; i < llen; i++)
+	for (size_t i = 0; i < llen && blank; i++)
 	    if (!isspace((unsigned char) cp[i]))
 		blank = false;
 	if (!blank && (cp[0] == ' ' || cp[0] == '\t') && flen > 0) {

@@ -108,7 +108,26 @@ static int name_scan(const char *line, size_t llen, bool complete, size_t *colon
 
     if (llen > 0 && line[0] == ':')
 	return (0);
-    /* the usual name bytes first: no colon, blank or control among them */
+    /*
+     * The usual name bytes first: no colon, blank or control among them,
+     * eight at a time.  In the word where one is, the lowest flag of the
+     * three tests is exact (a false flag only ever comes above a true
+     * one): its bit says where the run ends.
+     */
+    while (llen - i >= 8) {
+	uint64_t w, m;
+
+	memcpy(&w, u + i, 8);
+	m = (((w - REPORT_W_ONES * (' ' + 1)) & ~w)
+	     | (((w ^ (REPORT_W_ONES * ':')) - REPORT_W_ONES) & ~(w ^ (REPORT_W_ONES * ':')))
+	     | (((w ^ (REPORT_W_ONES * 127)) - REPORT_W_ONES) & ~(w ^ (REPORT_W_ONES * 127))))
+	    & REPORT_W_HIGHS;
+	if (m != 0) {
+	    i += (size_t) __builtin_ctzll(m) / 8;
+	    break;
+	}
+	i += 8;
+    }
     while (i < llen && u[i] > ' ' && u[i] != ':' && u[i] != 127)
 	i++;
     for (; i < llen; i++) {
@@ -234,13 +253,27 @@ size_t  report_hdr_value(const REPORT_FIELD *f, char *out, size_t outlen)
     for (; s < e && n + 1 < outlen; s++) {
 	/* whole words of the usual bytes first (none of those below) */
 	while (e - s >= 8 && n + 9 <= outlen) {
-	    uint64_t w;
+	    uint64_t w, x, m;
 
+	    /*
+	     * Line ends and other controls (copied as they are), 8-bit bytes
+	     * and "=" go the byte way.  The lowest flag of the tests is exact
+	     * (a false one only ever comes above a true one): the bytes
+	     * before it are copied here (all eight are stored, the room is
+	     * there), the byte way starts at it.
+	     */
 	    memcpy(&w, s, 8);
-	    if ((w & REPORT_W_HIGHS) || REPORT_W_HAS_BYTE(w, '\n')
-		|| REPORT_W_HAS_BYTE(w, '\r') || REPORT_W_HAS_BYTE(w, '='))
-		break;
+	    x = w ^ (REPORT_W_ONES * '=');
+	    m = (w | ((w - REPORT_W_ONES * ('\r' + 1)) & ~w) | ((x - REPORT_W_ONES) & ~x))
+		& REPORT_W_HIGHS;
 	    memcpy(out + n, &w, 8);
+	    if (m != 0) {
+		size_t  k = (size_t) __builtin_ctzll(m) / 8;
+
+		n += k;
+		s += k;
+		break;
+	    }
 	    n += 8;
 	    s += 8;
 	}

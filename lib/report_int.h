@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <strings.h>
 
 #include "report.h"
 
@@ -86,9 +87,11 @@ typedef struct {
     RBUF    orig;			/* the original message's headers */
     RBUF    inner;			/* an attached message that is a report */
     int     nparts;
+    bool    cmd_none[REPORT_RCPTS_MAX];	/* recipient i's diagnostic is known
+					 * to name no SMTP command */
 } REPORT_CTX;
 
-/* report_util.c */
+/* report_util.c, report_lower.c, report_diag.c, report_field.c */
 extern void rbuf_init(RBUF *, size_t max);
 extern void rbuf_free(RBUF *);
 extern void rbuf_append(RBUF *, const char *, size_t);
@@ -111,6 +114,8 @@ extern const char *report_field_find(const char *text, size_t len, const char *n
 				             size_t *vlen);
 extern const char *report_header_get(const char *block, size_t len, const char *name,
 				             size_t *vlen);
+extern void report_headers_get(const char *block, size_t len, const char *const *names,
+			               int n, const char **vals, size_t *vlens);
 
 /* report.c */
 extern REPORT_RCPT *report_rcpt_add(REPORT_CTX *, const char *addr, size_t len);
@@ -157,6 +162,10 @@ extern int report_hdr_block(const char *, size_t, size_t *pos, bool toplevel,
 extern size_t report_hdr_value(const REPORT_FIELD *, char *out, size_t outlen);
 extern int report_hdr_encoding(const char *value);
 extern bool report_hdr_is(const REPORT_FIELD *, const char *name);
+
+/* report_hdr_is() of a string literal: the length compared first, no strlen() */
+#define REPORT_HDR_IS(f, lit) \
+	((f)->namelen == sizeof(lit) - 1 && strncasecmp((f)->name, (lit), sizeof(lit) - 1) == 0)
 
 /* report_ctype.c: Content-Type and its parameters */
 extern void report_hdr_ctype(const char *value, REPORT_CTYPE *);

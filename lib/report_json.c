@@ -248,6 +248,19 @@ static bool json_notice(REPORT_CTX *ctx, const char *text, size_t len, int type)
     return (true);
 }
 
+/*
+ * json_marked - does text hold "notificationType" or "eventType"?  One
+ * pass for "Type", then what stands before it, not a pass for each.
+ */
+static bool json_marked(const char *text)
+{
+    for (const char *t = text; (t = strstr(t, "Type")) != NULL; t++)
+	if ((t - text >= 12 && memcmp(t - 12, "notification", 12) == 0)
+	    || (t - text >= 5 && memcmp(t - 5, "event", 5) == 0))
+	    return (true);
+    return (false);
+}
+
 /* report_json_read - an SES notice's recipients */
 
 bool    report_json_read(REPORT_CTX *ctx)
@@ -258,7 +271,7 @@ bool    report_json_read(REPORT_CTX *ctx)
     int     type;
     bool    done;
 
-    if (len == 0 || (strstr(text, "notificationType") == NULL && strstr(text, "eventType") == NULL))
+    if (len == 0 || !json_marked(text))
 	return (false);
     if ((type = json_type(text, len)) == 0) {
 	if ((inner = sns_message(text, len, &len)) == NULL)

@@ -44,7 +44,6 @@ static inline unsigned char ascii_lower(unsigned char c)
  */
 #define W_ONES	REPORT_W_ONES
 #define W_HIGHS	REPORT_W_HIGHS
-#define W_HAS_ZERO(w) REPORT_W_HAS_ZERO(w)
 
 /* word_lower - ASCII capitals of a word in lower case; other bytes kept */
 
@@ -104,12 +103,16 @@ size_t  report_lower_utf8(char *dst, size_t dstlen, const char *s, size_t len)
 
 	/* the usual bytes, one table look-up each, up to a 0xD0 */
 	stop = i + (len - i < dstlen - 1 - n ? len - i : dstlen - 1 - n);
-	/* words of plain ASCII (no NUL, no tab) first, eight bytes a step */
+	/*
+	 * words of plain ASCII (no NUL, no tab) first, eight bytes a step;
+	 * a word with any byte up to a tab goes the byte way (the other
+	 * controls come out the same either way)
+	 */
 	while (i + 8 <= stop) {
 	    uint64_t w;
 
 	    memcpy(&w, u + i, 8);
-	    if ((w & W_HIGHS) || W_HAS_ZERO(w) || W_HAS_ZERO(w ^ (W_ONES * '\t')))
+	    if ((w & W_HIGHS) || REPORT_W_HAS_LESS(w, '\t' + 1))
 		break;
 	    w = word_lower(w);
 	    memcpy(dst + n, &w, 8);

@@ -22,7 +22,8 @@
  *	message's own fields), multipart boundaries are found by looking at
  *	the lines that begin with "--" against a stack of the open
  *	boundaries, and only the parts that are kept are decoded
- *	(report_decode.c, GMime's and iconv's decoders).  It reads MIME
+ *	(report_keep.c says which; report_decode.c, GMime's and iconv's
+ *	decoders).  It reads MIME
  *	the way GMime's parser does (which lines end a part, which part
  *	without headers is skipped, what a bad Content-Type means), so that
  *	the pieces are those the GMime tree gave.  Differences: an attached
@@ -46,7 +47,6 @@
 
 #include "config.h"
 
-#include <ctype.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -56,8 +56,7 @@
 #include <gmime/gmime.h>
 
 #include "report_int.h"
-
-#define REPORT_NEST_MAX	16		/* MIME nesting parsed */
+#include "report_mime.h"
 
 static pthread_once_t mime_once = PTHREAD_ONCE_INIT;
 
@@ -65,52 +64,6 @@ static void mime_init(void)
 {
     g_mime_init();
 }
-
-#define FOUND_NONE	0
-#define FOUND_EOS	1		/* the input ended */
-#define FOUND_LINE	2		/* a boundary line at pos */
-
-/* The walk's state: where it is, the open boundaries, what it keeps. */
-typedef struct {
-    REPORT_CTX *ctx;
-    const char *buf;
-    size_t  len;
-    size_t  pos;			/* a line start */
-    const char *bound[REPORT_NEST_MAX];	/* open boundaries, innermost last */
-    size_t  blen[REPORT_NEST_MAX];
-    int     nbound;
-    int     found;			/* FOUND_*: what ended the last scan */
-    int     level;			/* FOUND_LINE: whose boundary */
-    bool    end;			/* FOUND_LINE: "--boundary--" */
-    bool    stop;			/* REPORT_PARTS_MAX: nothing more kept */
-    int     tops;			/* the message's own fields seen */
-    RBUF    html;			/* text/html parts, for want of plain */
-    bool    plain;			/* a text/plain part was seen */
-    char    val[REPORT_VALUE_MAX];	/* a header value, decoded */
-} WALK;
-
-/* What a header block said about its part. */
-typedef struct {
-    WALK   *w;
-    bool    top;			/* the message's own header block */
-    RBUF   *raw;			/* the fields as written go here */
-    const REPORT_FIELD *ctype;		/* the last Content-Type */
-    const REPORT_FIELD *cte_first;	/* the first Content-Transfer-Encoding */
-    const REPORT_FIELD *cte;		/* the last one */
-    const REPORT_FIELD *disp;		/* the last Content-Disposition */
-    const REPORT_FIELD *from;		/* the first From */
-    REPORT_FIELD f[5];			/* room for the above */
-    const char *first;			/* where the first field starts */
-} HDRS;
-
-/* The type of a part, as the parser and as the reader see it. */
-typedef struct {
-    bool    multipart;			/* parsed as a multipart */
-    bool    message;			/* parsed as an attached message */
-    const char *type;			/* its Content-Type, for the reader */
-    const char *subtype;
-    REPORT_CTYPE ct;
-} PTYPE;
 
 static void entity(WALK *, HDRS *, PTYPE *, int, bool, int, int);
 
@@ -170,10 +123,28 @@ static void scan(WALK *w, size_t *start, size_t *end)
 
     *start = p;
     while (w->nbound > 0 && p < w->len) {
-	const char *nl = memchr(w->buf + p, '\n', w->len - p);
-	size_t  le = nl ? (size_t) (nl - w->buf) : w->len;
+	const char *dash, *nl;
+	size_t  le;
 
-	if (w->buf[p] == '-' && is_boundary(w, w->buf + p, le - p)) {
+	/*
+	 * Only a line that starts with "-" can be a boundary: skip to the
+	 * next "-" at a line start, not from line to line.
+	 */
+	if (w->buf[p] != '-') {
+	    if ((dash = memchr(w->buf + p, '-', w->len - p)) == NULL)
+		break;
+	    p = (size_t) (dash - w->buf);
+	    if (p > *start && w->buf[p - 1] != '\n') {
+		/* inside a line: go on from the next line's start */
+		if ((nl = memchr(dash, '\n', w->len - p)) == NULL)
+		    break;
+		p = (size_t) (nl - w->buf) + 1;
+		continue;
+	    }
+	}
+	nl = memchr(w->buf + p, '\n', w->len - p);
+	le = nl ? (size_t) (nl - w->buf) : w->len;
+	if (is_boundary(w, w->buf + p, le - p)) {
 	    w->pos = p;
 	    *end = p > *start ? p - 1 : p;
 	    return;
@@ -199,90 +170,6 @@ static bool skip_line(WALK *w)
     return (true);
 }
 
-/*
- * field_value - a field's value, decoded, in w->val: one buffer for the
- * whole walk (not one per nesting level), valid until the next call.
- */
-
-static const char *field_value(WALK *w, const REPORT_FIELD *f)
-{
-    report_hdr_value(f, w->val, sizeof(w->val));
-    return (w->val);
-}
-
-/* part_content - a leaf part's content, decoded, in UTF-8 when text */
-
-static void part_content(WALK *w, HDRS *h, PTYPE *t, size_t start, size_t end,
-			         RBUF *dst, bool html)
-{
-    char   *freeme;
-    int     enc = h->cte ? report_hdr_encoding(field_value(w, h->cte)) : REPORT_ENC_NONE;
-    const char *text;
-    size_t  n;
-
-    if (end <= start)
-	return;
-    text = report_decode(w->buf + start, end - start, enc,
-			 t->ct.valid && t->ct.has_charset ? t->ct.charset : NULL,
-			 4 * REPORT_PIECE_MAX, &freeme, &n);
-    if (text == NULL) {
-	w->ctx->nomem = true;
-	return;
-    }
-    if (n > 0) {
-	if (html)
-	    report_decode_html(dst, text, n);
-	else
-	    report_decode_append(dst, text, n);
-	if (dst->len > 0 && dst->data[dst->len - 1] != '\n')
-	    rbuf_append(dst, "\n", 1);
-    }
-    free(freeme);
-}
-
-/* keep - what a leaf part gives the readers */
-
-static void keep(WALK *w, HDRS *h, PTYPE *t, size_t start, size_t end)
-{
-    REPORT_CTX *ctx = w->ctx;
-    const char *type = t->type, *sub = t->subtype;
-
-    if (strcasecmp(type, "message") == 0 || strcasecmp(type, "text") == 0) {
-	if (strcasecmp(sub, "delivery-status") == 0
-	    || strcasecmp(sub, "global-delivery-status") == 0) {
-	    part_content(w, h, t, start, end, &ctx->dsn, false);
-	    rbuf_append(&ctx->dsn, "\n", 1);
-	} else if (strcasecmp(sub, "feedback-report") == 0) {
-	    part_content(w, h, t, start, end, &ctx->arf, false);
-	} else if (strcasecmp(sub, "rfc822-headers") == 0
-		   || strcasecmp(sub, "rfc822-header") == 0
-		   || strcasecmp(sub, "global-headers") == 0
-		   || (strcasecmp(sub, "rfc822") == 0 && ctx->orig.len == 0)) {
-	    if (ctx->orig.len == 0)
-		part_content(w, h, t, start, end, &ctx->orig, false);
-	} else if (strcasecmp(type, "text") == 0 && strcasecmp(sub, "html") == 0) {
-	    /* kept only for want of plain text: none after a plain part */
-	    if (!w->plain)
-		part_content(w, h, t, start, end, &w->html, true);
-	} else if (strcasecmp(type, "text") == 0) {
-	    /* an attached text file is not the notice, unless it is the only text */
-	    if (h->disp != NULL && w->plain) {
-		const char *d = field_value(w, h->disp);
-		size_t  n = strcspn(d, ";");
-
-		while (n > 0 && isspace((unsigned char) d[n - 1]))
-		    n--;
-		if (n == 10 && strncasecmp(d, "attachment", 10) == 0)
-		    return;
-	    }
-	    w->plain = true;
-	    part_content(w, h, t, start, end, &ctx->text, false);
-	}
-    } else if (strcasecmp(type, "application") == 0 && strcasecmp(sub, "json") == 0) {
-	part_content(w, h, t, start, end, &ctx->text, false);
-    }
-}
-
 /* hdr_field - report_hdr_block() hands over one field */
 
 static void hdr_field(void *arg, const REPORT_FIELD *f)
@@ -295,17 +182,17 @@ static void hdr_field(void *arg, const REPORT_FIELD *f)
 	h->first = f->raw;
     if (f->namelen > 8 && (f->name[0] | 0x20) == 'c' && (f->name[7] == '-')
 	&& strncasecmp(f->name, "Content-", 8) == 0) {
-	if (report_hdr_is(f, "Content-Type")) {
+	if (REPORT_HDR_IS(f, "Content-Type")) {
 	    h->f[0] = *f;
 	    h->ctype = h->f;
-	} else if (report_hdr_is(f, "Content-Transfer-Encoding")) {
+	} else if (REPORT_HDR_IS(f, "Content-Transfer-Encoding")) {
 	    if (h->cte_first == NULL) {
 		h->f[1] = *f;
 		h->cte_first = h->f + 1;
 	    }
 	    h->f[2] = *f;
 	    h->cte = h->f + 2;
-	} else if (report_hdr_is(f, "Content-Disposition")) {
+	} else if (REPORT_HDR_IS(f, "Content-Disposition")) {
 	    h->f[3] = *f;
 	    h->disp = h->f + 3;
 	}
@@ -315,7 +202,7 @@ static void hdr_field(void *arg, const REPORT_FIELD *f)
 	/* as before: the first 1000 of the message's own fields */
 	if (h->w->tops++ < 1000)
 	    report_top_field(h->w->ctx, f, h->w->val, sizeof(h->w->val));
-    } else if (h->from == NULL && report_hdr_is(f, "From")) {
+    } else if (h->from == NULL && REPORT_HDR_IS(f, "From")) {
 	h->f[4] = *f;
 	h->from = h->f + 4;
     }
@@ -333,11 +220,16 @@ static void part_type(WALK *w, HDRS *h, bool digest, int depth, PTYPE *t)
     const char *dtype = digest ? "message" : "text", *dsub = digest ? "rfc822" : "plain";
     const char *ptype = dtype, *psub = dsub;
 
-    memset(t, 0, sizeof(*t));
+    /* no memset() of the whole: report_hdr_ctype() clears ct itself */
+    t->multipart = t->message = false;
     t->type = dtype;
     t->subtype = dsub;
-    if (h->ctype != NULL) {
-	report_hdr_ctype(field_value(w, h->ctype), &t->ct);
+    if (h->ctype == NULL) {
+	t->ct.valid = t->ct.has_boundary = t->ct.boundary_ok = t->ct.has_charset = false;
+	t->ct.type[0] = t->ct.subtype[0] = t->ct.boundary[0] = t->ct.charset[0] = 0;
+	t->ct.report_type[0] = 0;
+    } else {
+	report_hdr_ctype(report_mime_value(w, h->ctype), &t->ct);
 	if (t->ct.valid) {
 	    ptype = t->type = t->ct.type;
 	    psub = t->subtype = t->ct.subtype;
@@ -346,14 +238,14 @@ static void part_type(WALK *w, HDRS *h, bool digest, int depth, PTYPE *t)
 	    t->subtype = "octet-stream";
 	}
     }
-    t->multipart = strcasecmp(ptype, "multipart") == 0;
-    if (strcasecmp(ptype, "message") == 0
-	&& (strcasecmp(psub, "rfc822") == 0 || strcasecmp(psub, "rfc2822") == 0
-	    || strcasecmp(psub, "global") == 0 || strcasecmp(psub, "news") == 0)
+    t->multipart = IS(ptype, "multipart");
+    if (IS(ptype, "message")
+	&& (IS(psub, "rfc822") || IS(psub, "rfc2822")
+	    || IS(psub, "global") || IS(psub, "news"))
 	&& depth < REPORT_NEST_MAX) {
 	/* encoded, it is a leaf (GMime reads the first such field) */
 	t->message = h->cte_first == NULL
-	    || report_hdr_encoding(field_value(w, h->cte_first)) == REPORT_ENC_NONE;
+	    || report_hdr_encoding(report_mime_value(w, h->cte_first)) == REPORT_ENC_NONE;
     }
 }
 
@@ -364,11 +256,11 @@ static bool looks_like_report(WALK *w, HDRS *h, PTYPE *body)
     char    lower[REPORT_HDR_MAX];
     const char *from;
 
-    if (strcasecmp(body->type, "multipart") == 0 && strcasecmp(body->subtype, "report") == 0)
+    if (IS(body->type, "multipart") && IS(body->subtype, "report"))
 	return (true);
     if (h->from == NULL)
 	return (false);
-    from = field_value(w, h->from);
+    from = report_mime_value(w, h->from);
     report_lower(lower, sizeof(lower), from, strlen(from));
     return (strstr(lower, "mailer-daemon") != NULL || strstr(lower, "postmaster") != NULL);
 }
@@ -492,7 +384,7 @@ static void multipart(WALK *w, PTYPE *t, int depth, int wdepth)
     w->nbound++;
     scan(w, &s, &e);
     if (immediate(w))
-	subparts(w, strcasecmp(t->ct.subtype, "digest") == 0, depth,
+	subparts(w, IS(t->ct.subtype, "digest"), depth,
 		 seen ? wdepth + 1 : -1);
     if (w->stop)
 	return;
@@ -533,7 +425,7 @@ static void entity(WALK *w, HDRS *h, PTYPE *given, int hstate, bool digest, int 
     if (hstate == REPORT_HDR_CONTENT)
 	scan(w, &s, &e);
     if (seen)
-	keep(w, h, t, s, e);
+	report_mime_keep(w, h, t, s, e);
 }
 
 /* report_mime_collect - fill ctx from one message */
@@ -557,15 +449,23 @@ void    report_mime_collect(REPORT_CTX *ctx, const char *msg, size_t len)
     if ((r = report_hdr_block(msg, len, &w.pos, true, NULL, hdr_field, &h, &n))
 	== REPORT_HDR_ERROR) {
 	report_top_undo(ctx);
-	report_decode_append(&ctx->text, msg, len);
+	rbuf_append(&ctx->text, msg, len);	/* no CR, no NUL: as it is */
 	return;
     }
     part_type(&w, &h, false, 0, &t);
     {
 	char    mt[sizeof(t.ct.type) + sizeof(t.ct.subtype) + 2];
+	size_t  tl = strlen(t.type), sl = strlen(t.subtype);
 
-	snprintf(mt, sizeof(mt), "%s/%s", t.type, t.subtype);
-	report_lower(ctx->content_type, sizeof(ctx->content_type), mt, strlen(mt));
+	/* "type/subtype": both fit (each is shorter than its array) */
+	if (tl >= sizeof(t.ct.type))
+	    tl = sizeof(t.ct.type) - 1;
+	if (sl >= sizeof(t.ct.subtype))
+	    sl = sizeof(t.ct.subtype) - 1;
+	memcpy(mt, t.type, tl);
+	mt[tl] = '/';
+	memcpy(mt + tl + 1, t.subtype, sl);
+	report_lower(ctx->content_type, sizeof(ctx->content_type), mt, tl + 1 + sl);
 	if (t.ct.valid && t.ct.report_type[0])
 	    report_lower(ctx->report_type, sizeof(ctx->report_type), t.ct.report_type,
 			 strlen(t.ct.report_type));
@@ -581,7 +481,7 @@ void    report_mime_collect(REPORT_CTX *ctx, const char *msg, size_t len)
 	const char *eoh = strstr(msg, "\n\n");
 
 	if (eoh != NULL)
-	    report_decode_append(&ctx->text, eoh + 2, len - (size_t) (eoh + 2 - msg));
+	    rbuf_append(&ctx->text, eoh + 2, len - (size_t) (eoh + 2 - msg));
     }
     rbuf_free(&w.html);
 }

@@ -14,7 +14,7 @@
  *					PHRASE_HITS *hits1, const char *lower2,
  *					size_t len2, PHRASE_HITS *hits2)
  *
- *	int	report_pat_command_find(const char *lower, size_t len)
+ *	int	report_pat_command_find(const char *text, size_t len)
  * DESCRIPTION
  *	The readers recognise messages and the parts of a bounce's text by
  *	phrases: these tables, not code.  Each table is a NULL-terminated
@@ -28,12 +28,13 @@
  *	one pass (phrase_match(3)): hits->mask has bit REPORT_PAT_L_x when
  *	a phrase of that table occurs, and so on; report_pat_line2() does
  *	it for two lines at once (faster than twice report_pat_line(), the
- *	same answers).  report_pat_command_find()
- *	is the index into report_pat_command of the first of its phrases
- *	found in lower (len bytes), or -1.  The matchers are built once, on
- *	first use (pthread_once: the milter reads in many threads); when
- *	memory runs out then, both compare phrase by phrase, with the same
- *	answers.
+ *	same answers).  report_pat_command_find() is the index into
+ *	report_pat_command of the first of its phrases found in text (len
+ *	bytes, in any case: ASCII capitals are read as the small letters
+ *	report_lower() would make them, without that copy), or -1.  The
+ *	matchers are built once, on first use (pthread_once: the milter
+ *	reads in many threads); when memory runs out then, both compare
+ *	phrase by phrase, with the same answers.
  *
  *	The phrases are the generic wordings of MTAs and providers (as seen
  *	in Postfix, Sendmail, Exim, qmail, Exchange, Gmail, Yahoo, Mail.ru,
@@ -46,6 +47,7 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "report_int.h"
 #include "report_pat.h"
 
 /* Subjects of delivery reports (bounces and delay warnings). */
@@ -290,6 +292,11 @@ static void pat_init(void)
     tables[0] = command_phrases;
     if (report_pat_command[k].phrase == NULL)
 	command_matcher = phrase_match_build(tables, 1);
+    /* read text as it is written: no lower-case copy per call */
+    if (command_matcher != NULL && !phrase_match_caseless(command_matcher)) {
+	phrase_match_free(command_matcher);
+	command_matcher = NULL;
+    }
 }
 
 /* slow_scan - what phrase_match_scan() says, phrase by phrase */
@@ -343,17 +350,21 @@ void    report_pat_line2(const char *lower1, size_t len1, PHRASE_HITS *hits1,
     }
 }
 
-/* report_pat_command_find - the first report_pat_command phrase in lower */
+/* report_pat_command_find - the first report_pat_command phrase in text */
 
-int     report_pat_command_find(const char *lower, size_t len)
+int     report_pat_command_find(const char *text, size_t len)
 {
     PHRASE_HITS hits;
+    char    lower[REPORT_LINE_MAX + 1];
 
     pthread_once(&pat_once, pat_init);
     if (command_matcher != NULL) {
-	phrase_match_scan(command_matcher, lower, len, &hits);
-	return (hits.first[0]);
+	phrase_match_scan(command_matcher, text, len, &hits);
+	return (hits.mask ? hits.first[0] : -1);
     }
+    if (len >= sizeof(lower))
+	len = sizeof(lower) - 1;
+    report_lower(lower, sizeof(lower), text, len);
     for (int k = 0; report_pat_command[k].phrase; k++)
 	if (strstr(lower, report_pat_command[k].phrase) != NULL)
 	    return (k);

@@ -56,6 +56,6 @@ extern int report_pat_match(const char *lower, const char *const *table);
 extern void report_pat_line(const char *lower, size_t len, PHRASE_HITS *hits);
 extern void report_pat_line2(const char *lower1, size_t len1, PHRASE_HITS *hits1,
 			             const char *lower2, size_t len2, PHRASE_HITS *hits2);
-extern int report_pat_command_find(const char *lower, size_t len);
+extern int report_pat_command_find(const char *text, size_t len);
 
 #endif

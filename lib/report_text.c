@@ -140,9 +140,12 @@ static void orig_keep(REPORT_CTX *ctx, TLINES *tl)
 static bool text_delayed(REPORT_CTX *ctx, TLINES *tl)
 {
     char    lower[REPORT_LINE_MAX + 1];
+    PHRASE_HITS hits;
 
+    /* one pass of the line tables, not one strstr() per delay phrase */
     report_lower_utf8(lower, sizeof(lower), ctx->subject, strlen(ctx->subject));
-    if (report_pat_match(lower, report_pat_delay) >= 0)
+    report_pat_line(lower, strlen(lower), &hits);
+    if (hits.mask & (1u << REPORT_PAT_L_DELAY))
 	return (true);
     /* blank lines hold no phrase, and have no lower-case copy */
     for (size_t i = 0; i < tl->cut && i < 40; i++) {
@@ -268,7 +271,7 @@ int     report_text_read(REPORT_CTX *ctx, int mode)
     bool    fill_only = mode == REPORT_TEXT_FILL;
     char    codes[REPORT_TEXT_MAX + 1];
     char    diag[REPORT_TEXT_MAX + 1];
-    bool    single;
+    bool    single = false, have_codes, have_single;
 
     memset(&tl, 0, sizeof(tl));
     if (ctx->text.len == 0 || !report_tline_split(&tl, ctx->text.data, ctx->text.len)) {
@@ -283,13 +286,13 @@ int     report_text_read(REPORT_CTX *ctx, int mode)
     }
     report_tline_classify(ctx, &tl);
     action = text_delayed(ctx, &tl) ? REPORT_ACTION_DELAYED : REPORT_ACTION_FAILED;
-    code_text(&tl, codes, sizeof(codes), false);
-    single = single_rcpt(&tl);
+    /* the notice's reply lines, and whether it names one recipient: on demand */
+    have_codes = have_single = false;
     for (size_t i = 0; i < tl.cut; i++) {
 	TLINE  *l = tl.v + i;
 	REPORT_RCPT *rcpt;
 	const char *cmd;
-	bool    code;
+	bool    code, searched;
 
 	if (l->kind != TL_RCPT)
 	    continue;
@@ -314,6 +317,14 @@ int     report_text_read(REPORT_CTX *ctx, int mode)
 	    }
 	}
 	/* one recipient, and the reply stands apart from it: take the reply */
+	if (!code && !have_codes) {
+	    code_text(&tl, codes, sizeof(codes), false);
+	    have_codes = true;
+	}
+	if (!code && codes[0] && !have_single) {
+	    single = single_rcpt(&tl);
+	    have_single = true;
+	}
 	if (!code && codes[0] && single) {
 	    char    both[REPORT_TEXT_MAX + 1];
 
@@ -322,10 +333,19 @@ int     report_text_read(REPORT_CTX *ctx, int mode)
 	    strcpy(diag, both);
 	}
 	report_diag_tidy(diag);
-	if (!rcpt->command[0] && (cmd = report_command_find(diag)) != NULL)
-	    strcpy(rcpt->command, cmd);
-	if (!rcpt->diagnostic[0])
+	searched = false;
+	if (!rcpt->command[0]) {
+	    if ((cmd = report_command_find(diag)) != NULL)
+		strcpy(rcpt->command, cmd);
+	    else
+		searched = true;
+	}
+	if (!rcpt->diagnostic[0]) {
 	    strcpy(rcpt->diagnostic, diag);
+	    /* a diagnostic is never changed once set: classify() need not look again */
+	    if (searched && diag[0])
+		ctx->cmd_none[rcpt - ctx->report->rcpt] = true;
+	}
     }
     if (found == 0)
 	found = code_lines(ctx, &tl, fill_only, action);
@@ -348,11 +368,17 @@ int     report_text_read(REPORT_CTX *ctx, int mode)
 	found = ctx->report->nrcpt;
     }
     /* recipients without a diagnostic get the notice's reply lines, or its prose */
-    if (!codes[0])
-	code_text(&tl, codes, sizeof(codes), true);
-    for (int r = 0; r < ctx->report->nrcpt; r++)
-	if (!ctx->report->rcpt[r].diagnostic[0])
-	    strcpy(ctx->report->rcpt[r].diagnostic, codes);
+    for (int r = 0; r < ctx->report->nrcpt; r++) {
+	if (ctx->report->rcpt[r].diagnostic[0])
+	    continue;
+	if (!have_codes) {
+	    code_text(&tl, codes, sizeof(codes), false);
+	    have_codes = true;
+	}
+	if (!codes[0])
+	    code_text(&tl, codes, sizeof(codes), true);
+	strcpy(ctx->report->rcpt[r].diagnostic, codes);
+    }
     /*
      * A group's refusal of a post (Google Groups, in any language): the
      * sender may not post there, whatever the notice's words; only when

@@ -48,6 +48,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,8 +112,22 @@ void    report_tline_free(TLINES *tl)
 
 bool    report_tline_blank(const char *s, size_t len)
 {
-    for (size_t i = 0; i < len; i++)
-	if (!isspace((unsigned char) s[i]))
+    size_t  i = 0;
+
+    /* most lines answer at their first byte */
+    if (len > 0 && (unsigned char) s[0] > ' ')
+	return (false);
+    /* runs of spaces (indented text, converted HTML) eight at a time */
+    for (; len - i >= 8; i += 8) {
+	uint64_t w;
+
+	memcpy(&w, s + i, 8);
+	if (w != REPORT_W_ONES * ' ')
+	    break;
+    }
+    /* isspace() of the C locale: " \t\n\v\f\r" */
+    for (; i < len; i++)
+	if (s[i] != ' ' && (s[i] < '\t' || s[i] > '\r'))
 	    return (false);
     return (true);
 }
@@ -124,6 +139,10 @@ static bool is_orig_start(const TLINE *l)
     const char *line = l->s, *lower = l->lower;
     size_t  len = l->len, i = 0;
 
+    /* most lines hold no phrase of the three tables: nothing to look at */
+    if ((l->pats & ((1u << REPORT_PAT_L_ORIG_LINE) | (1u << REPORT_PAT_L_ORIG_MARKED)
+		    | (1u << REPORT_PAT_L_ORIG_HEADER))) == 0)
+	return (false);
     while (i < len && isspace((unsigned char) line[i]))
 	i++;
     if (l->pats & (1u << REPORT_PAT_L_ORIG_LINE))
@@ -158,9 +177,12 @@ static void line_lower(TLINE *l, char *dst)
 {
     size_t  room = (l->len < REPORT_LINE_MAX ? l->len : REPORT_LINE_MAX) + 1;
 
-    report_lower_utf8(dst, room, l->s, l->len);
+    /*
+     * strlen(dst) is the length: a NUL could come only from "\xD0\0",
+     * and the text has no NUL (pieces never do: report_decode(3))
+     */
+    l->llen = report_lower_utf8(dst, room, l->s, l->len);
     l->lower = dst;
-    l->llen = strlen(dst);		/* a NUL may come from "\xD0\0" */
 }
 
 /* line_pats - what the phrase tables found in a line */
@@ -168,8 +190,13 @@ static void line_lower(TLINE *l, char *dst)
 static void line_pats(TLINE *l, const PHRASE_HITS *hits)
 {
     l->pats = hits->mask;
-    l->rcpt_at = hits->left[REPORT_PAT_L_RCPT];
-    l->rcpt_k = hits->left_index[REPORT_PAT_L_RCPT];
+    if (hits->mask & (1u << REPORT_PAT_L_RCPT)) {
+	l->rcpt_at = hits->left[REPORT_PAT_L_RCPT];
+	l->rcpt_k = hits->left_index[REPORT_PAT_L_RCPT];
+    } else {
+	l->rcpt_at = 0;
+	l->rcpt_k = -1;
+    }
 }
 
 /* next_text - the first line after i that is not blank, or tl->n */
@@ -270,8 +297,10 @@ void    report_tline_classify(REPORT_CTX *ctx, TLINES *tl)
 
 	if (l->kind == TL_BLANK)
 	    continue;
-	l->code = failure_code(l->lower) || (report_status_find(l->lower, st, sizeof(st))
-					     && st[0] != '2');
+	/* both look for a 2, 4 or 5 first: most lines have none */
+	l->code = strpbrk(l->lower, "245") != NULL
+	    && (failure_code(l->lower) || (report_status_find(l->lower, st, sizeof(st))
+					   && st[0] != '2'));
 	if (l->pats & (1u << REPORT_PAT_L_GROUP))
 	    tl->group = true;
 	if (list ? report_trcpt_list(ctx, l) : report_trcpt_line(ctx, l))

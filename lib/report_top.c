@@ -104,7 +104,9 @@ static int top_what(const REPORT_FIELD *f)
 	&& c != 'l')
 	return (0);
     for (size_t i = 0; i < sizeof(top_names) / sizeof(top_names[0]); i++)
-	if (f->namelen == top_names[i].len && report_hdr_is(f, top_names[i].name))
+	if (f->namelen == top_names[i].len
+	    && tolower((unsigned char) top_names[i].name[0]) == c
+	    && strncasecmp(f->name, top_names[i].name, top_names[i].len) == 0)
 	    return (top_names[i].what);
     return (0);
 }

@@ -81,17 +81,24 @@ static bool rcpt_shape(const char *line, size_t len, size_t e)
 
 static bool sender_label(const char *label, size_t len)
 {
-    static const char *const names[] = {
-	"from", "to", "cc", "bcc", "reply-to", "sender", "return-path", "envelope-from",
-	"delivered-to", "x-sender", "mail from", "errors-to", "resent-from", "x-postfix-sender",
-	"original-mail-from", "x-original-from", "author", "message-id", "in-reply-to",
-	"references", "x-apparently-from", "smtp.mailfrom", "envelope-sender",
+#define NAME(s)	{s, sizeof(s) - 1}
+    static const struct {
+	const char *name;
+	size_t  len;
+    } names[] = {
+	NAME("from"), NAME("to"), NAME("cc"), NAME("bcc"), NAME("reply-to"), NAME("sender"),
+	NAME("return-path"), NAME("envelope-from"), NAME("delivered-to"), NAME("x-sender"),
+	NAME("mail from"), NAME("errors-to"), NAME("resent-from"), NAME("x-postfix-sender"),
+	NAME("original-mail-from"), NAME("x-original-from"), NAME("author"),
+	NAME("message-id"), NAME("in-reply-to"), NAME("references"),
+	NAME("x-apparently-from"), NAME("smtp.mailfrom"), NAME("envelope-sender"),
     };
+#undef NAME
 
     while (len > 0 && label[len - 1] == ' ')
 	len--;
     for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
-	if (strlen(names[k]) == len && memcmp(label, names[k], len) == 0)
+	if (names[k].len == len && memcmp(label, names[k].name, len) == 0)
 	    return (true);
     return (false);
 }
@@ -105,6 +112,9 @@ bool    report_trcpt_line(REPORT_CTX *ctx, TLINE *l)
     const char *a;
     size_t  llen = l->llen;		/* the part of the line looked at */
 
+    /* each way below takes an address from the line: none without an "@" */
+    if (llen == 0 || memchr(l->s, '@', llen) == NULL)
+	return (false);
     /* an address at the start of the line, after a bullet or a reply code */
     while (i < llen && (lower[i] == ' ' || lower[i] == '\t'))
 	i++;

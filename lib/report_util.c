@@ -19,16 +19,6 @@
  *	size_t	report_append_text(char *dst, size_t dstlen, const char *s, size_t len)
  *	size_t	report_append_at(char *dst, size_t have, size_t dstlen,
  *					const char *s, size_t len)
- *	bool	report_status_find(const char *text, char *status, size_t len)
- *	int	report_reply_find(const char *text)
- *	const char *report_command_find(const char *text)
- *	void	report_diag_tidy(char *diag)
- *	const char *report_field_value(const char *line, size_t len,
- *				const char *name, size_t *vlen)
- *	const char *report_header_get(const char *block, size_t len,
- *				const char *name, size_t *vlen)
- *	const char *report_field_find(const char *text, size_t len,
- *				const char *name, size_t *vlen)
  * DESCRIPTION
  *	An RBUF is a growing buffer with a ceiling: rbuf_append() keeps
  *	at most max bytes and sets cut when it drops some, nomem when an
@@ -51,40 +41,18 @@
  *	holds, with a space between; report_append_at() is the same for a
  *	caller that knows strlen(dst) already (have).  The three return
  *	the length of the result.  The lower-case copies are in
- *	report_lower.c.
- *
- *	report_status_find() finds the first RFC 3463 status (2.0.0 to
- *	5.999.999) in text; report_reply_find() the first SMTP reply code
- *	(a word of three digits, 200 to 559), or 0.  report_command_find()
- *	names the SMTP command a reply answered ("RCPT", ...) when the text
- *	says ("in reply to RCPT TO command", "after end of data", ...), or
- *	returns NULL.
- *
- *	report_diag_tidy() drops, in a one-line diagnostic, the prefixes
- *	that a multi-line SMTP reply repeats on each of its lines: after
- *	"550-5.7.1 Messages with multiple", a later "550-5.7.1 " or
- *	"550 5.7.1 " goes (without a status, a later "550-", and "550 "
- *	once a "550-" was seen), so that the reply reads as one sentence
- *	("... multiple addresses in From: header ...").  Only the first
- *	reply's own code is dropped; other codes stay.  In place, linear.
- *
- *	report_field_value() returns the value of a "Name: value" line
- *	when its name is name (any case), trimmed, or NULL.
- *	report_header_get() finds the first header name in a header block
- *	and returns its value with its continuation lines (not unfolded).
- *	report_field_find() finds the first line "name: value" anywhere in
- *	text (empty lines do not stop it) and returns its value, one line.
+ *	report_lower.c; the status, reply code and command finders in
+ *	report_diag.c; the "Name: value" look-ups in report_field.c.
  *--*/
 
 #include "config.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "report_int.h"
-#include "report_pat.h"
 
 /* rbuf_init - an empty buffer that keeps at most max bytes */
 
@@ -136,17 +104,32 @@ void    rbuf_puts(RBUF *b, const char *s)
     rbuf_append(b, s, strlen(s));
 }
 
-/* Characters of a local part (RFC 5322 atext, dots, UTF-8) and a domain. */
+/*
+ * Characters of a local part (RFC 5322 atext, dots, UTF-8) and a domain:
+ * tables (C locale letters), not isalnum() and strchr() per byte.
+ */
+#define ADDR_ALNUM(c)	(((c) >= '0' && (c) <= '9') || ((c) >= 'A' && (c) <= 'Z') \
+			 || ((c) >= 'a' && (c) <= 'z') || (c) >= 0x80)
+#define ADDR_ATEXT(c)	((c) == '!' || (c) == '#' || (c) == '$' || (c) == '%' || (c) == '&' \
+			 || (c) == '\'' || (c) == '*' || (c) == '+' || (c) == '-' || (c) == '/' \
+			 || (c) == '=' || (c) == '?' || (c) == '^' || (c) == '_' || (c) == '`' \
+			 || (c) == '{' || (c) == '|' || (c) == '}' || (c) == '~' || (c) == '.')
+#define ADDR_CLASS(c)	((ADDR_ALNUM(c) || ADDR_ATEXT(c) ? 1 : 0) \
+			 | (ADDR_ALNUM(c) || (c) == '-' || (c) == '.' || (c) == '_' ? 2 : 0) \
+			 | ((ADDR_ALNUM(c) && (c) < 0x80) || (c) == '-' || (c) == '_' ? 4 : 0))
+#define ADDR_CLASS4(c)	ADDR_CLASS(c), ADDR_CLASS((c) + 1), ADDR_CLASS((c) + 2), \
+			ADDR_CLASS((c) + 3)
+#define ADDR_CLASS16(c)	ADDR_CLASS4(c), ADDR_CLASS4((c) + 4), ADDR_CLASS4((c) + 8), \
+			ADDR_CLASS4((c) + 12)
+#define ADDR_CLASS64(c)	ADDR_CLASS16(c), ADDR_CLASS16((c) + 16), ADDR_CLASS16((c) + 32), \
+			ADDR_CLASS16((c) + 48)
 
-static bool local_char(unsigned char c)
-{
-    return (isalnum(c) || c >= 0x80 || (c && strchr("!#$%&'*+-/=?^_`{|}~.", c)));
-}
+/* bit 1: a local part's byte, bit 2: a domain's, 4: a domain's in ASCII but "." */
+static const unsigned char addr_class[256] = {
+    ADDR_CLASS64(0), ADDR_CLASS64(64), ADDR_CLASS64(128), ADDR_CLASS64(192),
+};
 
-static bool domain_char(unsigned char c)
-{
-    return (isalnum(c) || c >= 0x80 || c == '-' || c == '.' || c == '_');
-}
+#define local_char(c)	((addr_class[(unsigned char) (c)] & 1) != 0)
 
 /*
  * quoted_local - a quoted local part that ends with the quote at close:
@@ -212,12 +195,14 @@ const char *report_addr_scan(const char *s, size_t len, size_t *alen, bool need_
 	}
 	/* a label that starts in ASCII ends there: "example.jp" in "example.jpさま" */
 	ascii = at + 1 < len && u[at + 1] < 0x80;
-	for (r = at + 1; r < len && domain_char(u[r]); r++) {
+	for (r = at + 1; r < len; r++) {
+	    if (addr_class[u[r]] & 4)		/* the usual: letters, digits, - _ */
+		continue;
 	    if (u[r] == '.') {
 		dots++;
 		ascii = r + 1 < len && u[r + 1] < 0x80;
-	    } else if (u[r] >= 0x80 && ascii)
-		break;
+	    } else if (u[r] < 0x80 || ascii)
+		break;				/* no domain byte; 8-bit after ASCII */
 	}
 	while (r > at + 1 && (u[r - 1] == '.' || u[r - 1] == '-'))
 	    if (u[--r] == '.')
@@ -239,9 +224,8 @@ bool    report_addr_copy(char *dst, size_t dstlen, const char *s, size_t len)
 	*dst = 0;
 	return (false);
     }
-    for (size_t i = 0; i < len; i++)
-	dst[i] = (char) tolower((unsigned char) s[i]);
-    dst[len] = 0;
+    /* tolower() of the C locale, eight bytes at a time */
+    report_lower(dst, dstlen, s, len);
     return (true);
 }
 
@@ -270,6 +254,21 @@ static const bool fold_space[256] = {
     ['\v'] = true, [0] = true,
 };
 
+/*
+ * fold_word - can these eight bytes, after a byte that is not white
+ * space, be copied as they are?  Yes when none is a control or a NUL,
+ * no two spaces are side by side and the last is not a space: each
+ * space is then a single one between two other bytes, as folding keeps
+ * it.  (Bit 7 of each byte of sp: that byte is a space.)
+ */
+static inline bool fold_word(uint64_t w)
+{
+    uint64_t t = w ^ (REPORT_W_ONES * ' ');
+    uint64_t sp = ~(((t & ~REPORT_W_HIGHS) + ~REPORT_W_HIGHS) | t | ~REPORT_W_HIGHS);
+
+    return (!REPORT_W_HAS_LESS(w, ' ') && (sp & (sp >> 8)) == 0 && (sp >> 63) == 0);
+}
+
 size_t  report_fold(char *dst, size_t dstlen, const char *s, size_t len)
 {
     const unsigned char *u = (const unsigned char *) s;
@@ -295,12 +294,24 @@ size_t  report_fold(char *dst, size_t dstlen, const char *s, size_t len)
 	}
 	/* a run of other bytes, as far as both ends allow */
 	stop = i + (len - i < dstlen - 1 - n ? len - i : dstlen - 1 - n);
-	do {
-	    dst[n++] = (char) c;
-	    if (++i >= stop)
+	dst[n++] = (char) c;
+	i++;
+	while (i < stop) {
+	    /* eight at a time, single spaces between words and all */
+	    while (stop - i >= 8) {
+		uint64_t w;
+
+		memcpy(&w, u + i, 8);
+		if (!fold_word(w))
+		    break;
+		memcpy(dst + n, &w, 8);
+		n += 8;
+		i += 8;
+	    }
+	    if (i >= stop || fold_space[u[i]])
 		break;
-	    c = u[i];
-	} while (!fold_space[c]);
+	    dst[n++] = (char) u[i++];
+	}
     }
     n = utf8_cut(dst, n);
     dst[n] = 0;
@@ -330,231 +341,4 @@ size_t  report_append_at(char *dst, size_t have, size_t dstlen, const char *s, s
 size_t  report_append_text(char *dst, size_t dstlen, const char *s, size_t len)
 {
     return (report_append_at(dst, strlen(dst), dstlen, s, len));
-}
-
-/*
- * ascii_lower - tolower() of the C locale (liveaddr never calls
- * setlocale()), without its call per byte
- */
-static inline unsigned char ascii_lower(unsigned char c)
-{
-    return ((unsigned char) (c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c));
-}
-
-
-/* report_status_find - the first RFC 3463 status in text */
-
-bool    report_status_find(const char *text, char *status, size_t statuslen)
-{
-    const unsigned char *u = (const unsigned char *) text;
-    const char *hit;
-
-    /* strpbrk() skips to the next candidate many bytes at a time */
-    for (size_t i = 0; (hit = strpbrk(text + i, "245")) != NULL; i++) {
-	size_t  j, d2 = 0, d3 = 0;
-
-	i = (size_t) (hit - text);
-	j = i + 2;
-	if (u[i + 1] != '.')
-	    continue;
-	if (i > 0 && (isalnum(u[i - 1]) || u[i - 1] == '.'))
-	    continue;
-	while (isdigit(u[j]) && d2 < 4)
-	    j++, d2++;
-	if (d2 == 0 || d2 > 3 || u[j] != '.')
-	    continue;
-	j++;
-	while (isdigit(u[j]) && d3 < 4)
-	    j++, d3++;
-	if (d3 == 0 || d3 > 3 || isalnum(u[j]) || (u[j] == '.' && isdigit(u[j + 1])))
-	    continue;
-	if (j - i >= statuslen)
-	    return (false);
-	memcpy(status, text + i, j - i);
-	status[j - i] = 0;
-	return (true);
-    }
-    return (false);
-}
-
-/* report_reply_find - the first SMTP reply code in text */
-
-int     report_reply_find(const char *text)
-{
-    const unsigned char *u = (const unsigned char *) text;
-    const char *hit;
-
-    for (size_t i = 0; (hit = strpbrk(text + i, "245")) != NULL; i++) {
-	i = (size_t) (hit - text);
-	if (i > 0 && !strchr(" \t:<([#'\"=", u[i - 1]))
-	    continue;
-	if (!isdigit(u[i + 1]) || !isdigit(u[i + 2]) || u[i + 1] > '5')
-	    continue;
-	if (u[i + 3] && u[i + 3] != ' ' && u[i + 3] != '-' && u[i + 3] != '\t'
-	    && u[i + 3] != '\'' && u[i + 3] != '"' && u[i + 3] != ')')
-	    continue;
-	if (u[i + 3] == '-' && !isalnum(u[i + 4]) && u[i + 4] != ' ')
-	    continue;
-	return ((u[i] - '0') * 100 + (u[i + 1] - '0') * 10 + (u[i + 2] - '0'));
-    }
-    return (0);
-}
-
-/* report_field_value - the value of "Name: value", or NULL */
-
-const char *report_field_value(const char *line, size_t len, const char *name,
-			               size_t *vlen)
-{
-    size_t  n, i, e;
-
-    /* most lines differ at once: no strlen() nor strncasecmp() for them */
-    if (len == 0 || (name[0] != 0 && ascii_lower((unsigned char) line[0])
-		     != ascii_lower((unsigned char) name[0])))
-	return (NULL);
-    n = strlen(name);
-    if (len <= n || strncasecmp(line, name, n) != 0)
-	return (NULL);
-    for (i = n; i < len && (line[i] == ' ' || line[i] == '\t'); i++)
-	 /* void */ ;
-    if (i >= len || line[i] != ':')
-	return (NULL);
-    for (i++; i < len && (line[i] == ' ' || line[i] == '\t'); i++)
-	 /* void */ ;
-    for (e = len; e > i && isspace((unsigned char) line[e - 1]); e--)
-	 /* void */ ;
-    *vlen = e - i;
-    return (line + i);
-}
-
-/* report_header_get - the first header name in a header block */
-
-const char *report_header_get(const char *block, size_t len, const char *name,
-			              size_t *vlen)
-{
-    const char *cp = block, *end = block + len;
-
-    while (cp < end) {
-	const char *eol = memchr(cp, '\n', (size_t) (end - cp));
-	const char *val;
-
-	if (eol == NULL)
-	    eol = end;
-	if (eol == cp)
-	    break;				/* the end of the headers */
-	if ((val = report_field_value(cp, (size_t) (eol - cp), name, vlen)) != NULL) {
-	    const char *vend = eol;
-
-	    while (vend < end && vend + 1 < end && (vend[1] == ' ' || vend[1] == '\t')) {
-		const char *next = memchr(vend + 1, '\n', (size_t) (end - vend - 1));
-
-		vend = next ? next : end;
-	    }
-	    *vlen = (size_t) (vend - val);
-	    return (val);
-	}
-	cp = eol + 1;
-    }
-    *vlen = 0;
-    return (NULL);
-}
-
-/* report_field_find - the first "name: value" line anywhere in text */
-
-const char *report_field_find(const char *text, size_t len, const char *name,
-			              size_t *vlen)
-{
-    const char *cp = text, *end = text + len;
-
-    while (cp < end) {
-	const char *eol = memchr(cp, '\n', (size_t) (end - cp));
-	const char *val;
-
-	if (eol == NULL)
-	    eol = end;
-	if ((val = report_field_value(cp, (size_t) (eol - cp), name, vlen)) != NULL)
-	    return (val);
-	cp = eol + 1;
-    }
-    *vlen = 0;
-    return (NULL);
-}
-
-/* report_command_find - the SMTP command a diagnostic names, or NULL */
-
-const char *report_command_find(const char *text)
-{
-    char    lower[REPORT_TEXT_MAX * 2 + 1];
-    int     k;
-
-    report_lower(lower, sizeof(lower), text, strlen(text));
-    if ((k = report_pat_command_find(lower, strlen(lower))) < 0)
-	return (NULL);
-    return (report_pat_command[k].command);
-}
-
-/* reply_prefix - "550-5.7.1 " or "550 " at s: its length, 0 when none */
-
-static size_t reply_prefix(const char *s, const char *code, const char *status,
-			           size_t slen, char *sep)
-{
-    size_t  n = 4;
-
-    if (strncmp(s, code, 3) != 0 || (s[3] != '-' && s[3] != ' '))
-	return (0);
-    *sep = s[3];
-    if (slen > 0) {
-	if (strncmp(s + 4, status, slen) != 0 || (s[4 + slen] != ' ' && s[4 + slen] != 0))
-	    return (0);
-	n += slen;
-    }
-    if (s[n] == ' ')
-	n++;
-    return (n);
-}
-
-/* report_diag_tidy - drop the repeated prefixes of a multi-line reply */
-
-void    report_diag_tidy(char *diag)
-{
-    const unsigned char *u = (const unsigned char *) diag;
-    char    code[4], status[REPORT_WORD_MAX + 1];
-    size_t  slen = 0, i, o, first = 0;
-    bool    found = false, cont;
-    char    sep;
-
-    /* the first reply code at a word's start, and its status */
-    for (i = 0; u[i]; i++) {
-	if (u[i] < '2' || u[i] > '5' || !isdigit(u[i + 1]) || !isdigit(u[i + 2])
-	    || (u[i + 3] != '-' && u[i + 3] != ' '))
-	    continue;
-	if (i > 0 && u[i - 1] != ' ' && u[i - 1] != '(' && u[i - 1] != '"' && u[i - 1] != '\'')
-	    continue;
-	found = true;
-	break;
-    }
-    if (!found)
-	return;
-    memcpy(code, diag + i, 3);
-    code[3] = 0;
-    cont = (diag[i + 3] == '-');
-    if (report_status_find(diag + i + 4, status, sizeof(status))
-	&& strncmp(diag + i + 4, status, strlen(status)) == 0
-	&& (diag[i + 4 + strlen(status)] == ' ' || diag[i + 4 + strlen(status)] == 0))
-	slen = strlen(status);
-    first = i + 4 + slen;
-    /* copy the rest, leaving out the later prefixes */
-    for (i = o = first; diag[i]; ) {
-	size_t  n;
-
-	if (diag[i - 1] == ' ' && (n = reply_prefix(diag + i, code, status, slen, &sep)) > 0
-	    && (slen > 0 || sep == '-' || cont)) {
-	    cont = cont || sep == '-';
-	    i += n;
-	    continue;
-	}
-	diag[o++] = diag[i++];
-    }
-    while (o > first && diag[o - 1] == ' ')
-	o--;
-    diag[o] = 0;
 }
