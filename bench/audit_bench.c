@@ -38,6 +38,7 @@
 #include "addr.h"
 #include "suggest.h"
 #include "bench_util.h"
+#include "msgfile.h"
 
 #ifndef LIVEADDR_DATADIR
 #define LIVEADDR_DATADIR NULL
@@ -179,7 +180,7 @@ int     main(int argc, char **argv)
 	fprintf(stderr, "usage: audit_bench [-d datadir] [-r runs] file\n");
 	return (1);
     }
-    if ((buf = bench_slurp(argv[optind], &len)) == NULL
+    if (msgfile_read(argv[optind], &buf, &len) != MSGFILE_OK
 	|| (lines = split(buf, len, &n)) == NULL) {
 	perror(argv[optind]);
 	return (1);

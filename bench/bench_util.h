@@ -10,19 +10,11 @@
  *	#include "bench_util.h"
  *
  *	double	bench_now(void)
- *
- *	char	*bench_slurp(const char *path, size_t *len)
  * DESCRIPTION
- *	bench_now() gives monotonic seconds.  bench_slurp() reads a whole
- *	file into memory, NUL-terminated (the NUL is not counted in
- *	*len); NULL when it cannot be opened or memory is short.
- * MEMORY
- *	The caller frees what bench_slurp() returns.
+ *	bench_now() gives monotonic seconds.  Files are read with
+ *	msgfile_read() (lib/msgfile.h).
  *--*/
 
-#include <stddef.h>
-
 extern double bench_now(void);
-extern char *bench_slurp(const char *path, size_t *len);
 
 #endif

@@ -53,6 +53,7 @@
 
 #include "report.h"
 #include "bench_util.h"
+#include "msgfile.h"
 
 #define ROUNDS_MAX	100
 
@@ -110,7 +111,7 @@ static long load(const char *dir, MSG **msgs, size_t *bytes)
 	snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
 	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
 	    continue;
-	if ((m->text = bench_slurp(path, &m->len)) == NULL) {
+	if (msgfile_read(path, &m->text, &m->len) != MSGFILE_OK) {
 	    perror(path);
 	    count = -1;
 	    break;
