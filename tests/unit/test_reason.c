@@ -322,7 +322,7 @@ static void provider_rows(void **state)
 {
     static const struct {
 	const char *recipient, *remote_mta, *status, *text, *want;
-    } rows[] = {
+    } cases[] = {
 	/* au: no address before the colon is its filter, an address its directory */
 	{"a@ezweb.ne.jp", NULL, NULL, "550 : User unknown", "filtered"},
 	{"a@ezweb.ne.jp", NULL, "5.1.351", "550 5.1.351 Remote server returned unknown recipient"
@@ -342,16 +342,16 @@ static void provider_rows(void **state)
     };
 
     (void) state;
-    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 	REASON_INPUT in;
 
 	memset(&in, 0, sizeof(in));
 	in.action = FAILED;
-	in.recipient = rows[i].recipient;
-	in.remote_mta = rows[i].remote_mta;
-	in.status = rows[i].status;
-	in.diagnostic = rows[i].text;
-	assert_string_equal(reason_classify(&in), rows[i].want);
+	in.recipient = cases[i].recipient;
+	in.remote_mta = cases[i].remote_mta;
+	in.status = cases[i].status;
+	in.diagnostic = cases[i].text;
+	assert_string_equal(reason_classify(&in), cases[i].want);
     }
 }
 
