@@ -45,6 +45,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytetab.h"
 #include "reason_int.h"
 
 /*
@@ -54,14 +55,8 @@
  */
 #define NORM_TAB(c)	((c) == 0 || (c) == ' ' || ((c) >= '\t' && (c) <= '\r') || (c) >= 0x80 ? 0 \
 			 : (c) >= 'A' && (c) <= 'Z' ? (c) + ('a' - 'A') : (c))
-#define NORM_TAB4(c)	NORM_TAB(c), NORM_TAB((c) + 1), NORM_TAB((c) + 2), NORM_TAB((c) + 3)
-#define NORM_TAB16(c)	NORM_TAB4(c), NORM_TAB4((c) + 4), NORM_TAB4((c) + 8), NORM_TAB4((c) + 12)
-#define NORM_TAB64(c)	NORM_TAB16(c), NORM_TAB16((c) + 16), NORM_TAB16((c) + 32), \
-			NORM_TAB16((c) + 48)
 
-static const unsigned char norm_tab[256] = {
-    NORM_TAB64(0), NORM_TAB64(64), NORM_TAB64(128), NORM_TAB64(192),
-};
+static const unsigned char norm_tab[256] = {BYTETAB_256(NORM_TAB)};
 
 /* reason_norm - lower-case, fold white space and quotes; returns the length */
 

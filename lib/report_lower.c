@@ -26,6 +26,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "bytetab.h"
 #include "report_int.h"
 
 /*
@@ -83,14 +84,8 @@ size_t  report_lower(char *dst, size_t dstlen, const char *s, size_t len)
  * capital: ASCII capitals in lower case, a tab or a NUL a space
  */
 #define LOWER_TAB(c)	((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c) == '\t' || (c) == 0 ? ' ' : (c))
-#define LOWER_TAB4(c)	LOWER_TAB(c), LOWER_TAB((c) + 1), LOWER_TAB((c) + 2), LOWER_TAB((c) + 3)
-#define LOWER_TAB16(c)	LOWER_TAB4(c), LOWER_TAB4((c) + 4), LOWER_TAB4((c) + 8), LOWER_TAB4((c) + 12)
-#define LOWER_TAB64(c)	LOWER_TAB16(c), LOWER_TAB16((c) + 16), LOWER_TAB16((c) + 32), \
-			LOWER_TAB16((c) + 48)
 
-static const unsigned char lower_tab[256] = {
-    LOWER_TAB64(0), LOWER_TAB64(64), LOWER_TAB64(128), LOWER_TAB64(192),
-};
+static const unsigned char lower_tab[256] = {BYTETAB_256(LOWER_TAB)};
 
 size_t  report_lower_utf8(char *dst, size_t dstlen, const char *s, size_t len)
 {

@@ -52,6 +52,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytetab.h"
 #include "report_int.h"
 
 /* rbuf_init - an empty buffer that keeps at most max bytes */
@@ -117,17 +118,9 @@ void    rbuf_puts(RBUF *b, const char *s)
 #define ADDR_CLASS(c)	((ADDR_ALNUM(c) || ADDR_ATEXT(c) ? 1 : 0) \
 			 | (ADDR_ALNUM(c) || (c) == '-' || (c) == '.' || (c) == '_' ? 2 : 0) \
 			 | ((ADDR_ALNUM(c) && (c) < 0x80) || (c) == '-' || (c) == '_' ? 4 : 0))
-#define ADDR_CLASS4(c)	ADDR_CLASS(c), ADDR_CLASS((c) + 1), ADDR_CLASS((c) + 2), \
-			ADDR_CLASS((c) + 3)
-#define ADDR_CLASS16(c)	ADDR_CLASS4(c), ADDR_CLASS4((c) + 4), ADDR_CLASS4((c) + 8), \
-			ADDR_CLASS4((c) + 12)
-#define ADDR_CLASS64(c)	ADDR_CLASS16(c), ADDR_CLASS16((c) + 16), ADDR_CLASS16((c) + 32), \
-			ADDR_CLASS16((c) + 48)
 
 /* bit 1: a local part's byte, bit 2: a domain's, 4: a domain's in ASCII but "." */
-static const unsigned char addr_class[256] = {
-    ADDR_CLASS64(0), ADDR_CLASS64(64), ADDR_CLASS64(128), ADDR_CLASS64(192),
-};
+static const unsigned char addr_class[256] = {BYTETAB_256(ADDR_CLASS)};
 
 #define local_char(c)	((addr_class[(unsigned char) (c)] & 1) != 0)
 
